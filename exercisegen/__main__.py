@@ -1,0 +1,5 @@
+"""Allow `python -m exercisegen`."""
+
+from exercisegen.cli import main
+
+main()
