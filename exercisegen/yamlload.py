@@ -157,6 +157,17 @@ def located(value: Any, line: int) -> Node:
     return Scalar(value, str(value), line)
 
 
+def join_key(path: str, key: str) -> str:
+    """The path of `key` inside the mapping at `path` (`problems[0]` + `stride` -> `problems[0].stride`)."""
+    shown = key if key.isprintable() and key else repr(key)
+    return f"{path}.{shown}" if path else shown
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """`text` cut to `limit` characters (with `...`), for quoting user input in one-line messages."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
@@ -200,7 +211,7 @@ def _walk(
             refusals.append(YamlProblem(key_line, path, "mapping keys must be plain words, not lists or mappings"))
             continue
         key = key_node.value
-        key_path = f"{path}.{key}" if path else key
+        key_path = join_key(path, key)
         if key in first_line:
             duplicates.append(YamlProblem(key_line, key_path, f"duplicate key (first on line {first_line[key]})"))
             continue
@@ -220,6 +231,6 @@ def _scalar(node: yaml.ScalarNode, path: str, loader: _Loader, refusals: list[Ya
         value = loader.construct_object(node)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError):
         short = node.tag.rsplit(":", 1)[-1]
-        refusals.append(YamlProblem(line, path, f"cannot read {node.value!r} as {short}"))
+        refusals.append(YamlProblem(line, path, f"cannot read {clip(node.value)!r} as {short}"))
         return Scalar(None, node.value, line)
     return Scalar(value, node.value, line)
