@@ -42,3 +42,268 @@ class Key:
     course: str = ""
     instructions: str = ""
     paper: str = "a4"
+
+
+# --- seeds and codes -------------------------------------------------------------------------
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_SYMBOLS = CROCKFORD + "*~$=U"  # Crockford's check symbols: value mod 37
+CODE_DATA_CHARS = 7
+MAX_DRAW_TRIES = 1000  # attempts to meet a problem's constraints before the spec is called impossible
+MAX_UNIQUE_TRIES = 50  # extra draws to keep a student's problem different from the classmates'
+
+
+def _digest(secret: bytes | None, *parts: str) -> bytes:
+    """SHA-256 of the parts (HMAC-SHA256 keyed by the secret when there is one); never hash()."""
+    import hashlib
+    import hmac
+
+    message = "\x00".join(("exercisegen/v1",) + parts).encode("utf-8")
+    if secret:
+        return hmac.new(secret, message, hashlib.sha256).digest()
+    return hashlib.sha256(message).digest()
+
+
+def _check_symbol(data: str) -> str:
+    total = sum((i + 1) * CROCKFORD.index(ch) for i, ch in enumerate(data))
+    return CHECK_SYMBOLS[total % 37]
+
+
+def make_code(secret: bytes | None, set_title: str, seed: int, student_id: str, attempt: int = 0) -> str:
+    """The printable variant code `XXXX-XXXC`: 7 Crockford base32 characters and a check symbol."""
+    digest = _digest(secret, "code", set_title, str(seed), student_id, str(attempt))
+    number = int.from_bytes(digest[:8], "big")
+    data = ""
+    for _ in range(CODE_DATA_CHARS):
+        data += CROCKFORD[number % 32]
+        number //= 32
+    full = data + _check_symbol(data)
+    return f"{full[:4]}-{full[4:]}"
+
+
+def normalize_code(code: str) -> str:
+    """Upper case, no dashes or spaces, Crockford's look-alikes mapped (O→0, I/L→1)."""
+    cleaned = "".join(ch for ch in code.upper() if ch not in "- \t")
+    cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
+    if len(cleaned) == CODE_DATA_CHARS + 1:
+        return f"{cleaned[:4]}-{cleaned[4:]}"
+    return cleaned
+
+
+def check_code(code: str) -> bool:
+    """True when `code` is well-formed and its check symbol matches (catches any single typo or swap)."""
+    if not isinstance(code, str) or len(code) > 20:
+        return False
+    cleaned = normalize_code(code).replace("-", "")
+    if len(cleaned) != CODE_DATA_CHARS + 1:
+        return False
+    data, check = cleaned[:-1], cleaned[-1]
+    if any(ch not in CROCKFORD for ch in data):
+        return False
+    return _check_symbol(data) == check
+
+
+def problem_rng(secret: bytes | None, set_title: str, seed: int, student_id: str, problem_id: str) -> Any:
+    """A numpy Generator for one student's problem, identical on every machine and Python version."""
+    import numpy as np
+
+    digest = _digest(secret, "draw", set_title, str(seed), student_id, problem_id)
+    return np.random.Generator(np.random.PCG64(int.from_bytes(digest[:16], "big")))
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+def draw_problem(spec: Any, rng: Any) -> dict[str, Any] | None:
+    """Draw one problem's parameters, retrying until the constraints hold (None after MAX_DRAW_TRIES)."""
+    from exercisegen.problems import problem_type
+
+    module = problem_type(spec.type)
+    for _ in range(MAX_DRAW_TRIES):
+        params = module.draw(spec, rng)
+        if params is not None:
+            return params
+    return None
+
+
+def check_drawable(set_spec: Any) -> list[str]:
+    """Messages for problems whose constraints no draw meets (FILE:LINE: problems[i]: ...)."""
+    messages = []
+    for index, spec in enumerate(set_spec.problems):
+        rng = problem_rng(None, set_spec.title, set_spec.seed, "__validate__", spec.id)
+        if draw_problem(spec, rng) is None:
+            messages.append(
+                f"{set_spec.filename}:{spec.line}: problems[{index}]: no draw of '{spec.id}' is valid "
+                f"and meets its constraints in {MAX_DRAW_TRIES} tries; widen the ranges or relax the "
+                "constraints"
+            )
+    return messages
+
+
+def _canonical(params: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+def build_key(
+    set_spec: Any,
+    students: list[tuple[str, str]],
+    *,
+    seed: int | None = None,
+    secret: bytes | None = None,
+) -> Key:
+    """Draw every student's variant: deterministic in (set title, seed, secret, student id), and
+    (where the spec's space allows) no two students of the class share a problem's parameters."""
+    from exercisegen.errors import SpecError
+    from exercisegen.problems import problem_type
+
+    seed = set_spec.seed if seed is None else seed
+    impossible = check_drawable(set_spec)
+    if impossible:
+        raise SpecError(impossible)
+    used: dict[str, set[str]] = {p.id: set() for p in set_spec.problems}
+    codes: set[str] = set()
+    variants = []
+    for student_id, name in students:
+        attempt = 0
+        code = make_code(secret, set_spec.title, seed, student_id)
+        while code in codes:
+            attempt += 1
+            code = make_code(secret, set_spec.title, seed, student_id, attempt)
+        codes.add(code)
+        problems = []
+        for spec in set_spec.problems:
+            rng = problem_rng(secret, set_spec.title, seed, student_id, spec.id)
+            params = _draw_unique(spec, rng, used[spec.id])
+            module = problem_type(spec.type)
+            problems.append(
+                Problem(
+                    id=spec.id,
+                    type=spec.type,
+                    points=spec.points,
+                    params=params,
+                    answer=module.solve(params),
+                    atol=spec.atol,
+                    rtol=spec.rtol,
+                    instructions=spec.instructions or "",
+                    show_steps=tuple(spec.show_steps),
+                )
+            )
+        variants.append(Variant(code=code, student_id=student_id, student_name=name, problems=tuple(problems)))
+    return Key(
+        set_title=set_spec.title,
+        spec_sha256=set_spec.sha256,
+        seed=seed,
+        variants=tuple(variants),
+        course=set_spec.course,
+        instructions=set_spec.instructions,
+        paper=set_spec.paper,
+    )
+
+
+def _draw_unique(spec: Any, rng: Any, used: set[str]) -> dict[str, Any]:
+    first = None
+    for _ in range(MAX_UNIQUE_TRIES):
+        params = draw_problem(spec, rng)
+        assert params is not None, "check_drawable ran first"
+        first = first or params
+        if _canonical(params) not in used:
+            used.add(_canonical(params))
+            return params
+    assert first is not None
+    return first  # the space is smaller than the class: repeats are unavoidable
+
+
+# --- key.json --------------------------------------------------------------------------------
+
+
+def key_to_json(key: Key) -> str:
+    """key.json text: stable key order and formatting, so reruns are byte-identical."""
+    import json
+
+    doc = {
+        "set": key.set_title,
+        "spec_sha256": key.spec_sha256,
+        "seed": key.seed,
+        "variants": [
+            {
+                "code": v.code,
+                "student_id": v.student_id,
+                "student_name": v.student_name,
+                "problems": [_problem_json(p) for p in v.problems],
+            }
+            for v in key.variants
+        ],
+    }
+    return _dump(doc, "") + "\n"
+
+
+def _dump(value: Any, indent: str) -> str:
+    """JSON with one key per line, and number lists (matrix rows) kept on one line."""
+    import json
+
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list) and value and any(isinstance(v, (dict, list)) for v in value):
+        if all(isinstance(v, list) and not any(isinstance(x, (dict, list)) for x in v) for v in value):
+            return "[" + ", ".join(json.dumps(v) for v in value) + "]"  # a matrix: rows inline
+        return "[\n" + ",\n".join(inner + _dump(v, inner) for v in value) + "\n" + indent + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _problem_json(p: Problem) -> dict[str, Any]:
+    points = int(p.points) if float(p.points).is_integer() else p.points
+    doc: dict[str, Any] = {"id": p.id, "type": p.type, "points": points, "params": p.params, "answer": p.answer}
+    # tolerances only when the spec sets them: the default key.json shape has exactly the five keys
+    if p.atol:
+        doc["atol"] = p.atol
+    if p.rtol:
+        doc["rtol"] = p.rtol
+    return doc
+
+
+def key_from_json(text: str, filename: str) -> Key:
+    """Read key.json back into records; KeyFileError with the file name when it is not a key."""
+    import json
+
+    from exercisegen.errors import KeyFileError
+    from exercisegen.problems import TYPE_NAMES
+
+    try:
+        doc = json.loads(text)
+        variants = []
+        for v in doc["variants"]:
+            problems = []
+            for p in v["problems"]:
+                if p["type"] not in TYPE_NAMES:
+                    raise ValueError(f"unknown problem type {p['type']!r}")
+                problems.append(
+                    Problem(
+                        id=str(p["id"]),
+                        type=p["type"],
+                        points=float(p["points"]),
+                        params=dict(p["params"]),
+                        answer=list(p["answer"]),
+                        atol=float(p.get("atol", 0)),
+                        rtol=float(p.get("rtol", 0)),
+                    )
+                )
+            variants.append(
+                Variant(
+                    code=str(v["code"]),
+                    student_id=str(v["student_id"]),
+                    student_name=str(v.get("student_name", "")),
+                    problems=tuple(problems),
+                )
+            )
+        return Key(
+            set_title=str(doc["set"]),
+            spec_sha256=str(doc["spec_sha256"]),
+            seed=int(doc["seed"]),
+            variants=tuple(variants),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise KeyFileError(f"{filename}: not a valid exercisegen key.json ({err}); use the key.json that `exercisegen generate` wrote") from None

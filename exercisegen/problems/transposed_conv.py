@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from exercisegen.problems import AnswerLayout, Explanation, _compute
+
 from exercisegen.fields import (
     Field,
     channels_field,
@@ -25,3 +29,33 @@ FIELDS: dict[str, Field] = {
 }
 VIEWS = ("scatter", "gather", "matrix")
 DEFAULT_VIEWS = ("scatter",)
+
+
+def draw(spec: Any, rng: Any) -> dict[str, Any] | None:
+    """Draw input, kernel and parameters; None when the draw is rejected."""
+    return _compute.draw(spec, rng, transposed=True)
+
+
+def solve(params: dict[str, Any]) -> list[Any]:
+    """The output grid."""
+    return _compute.solve(params, transposed=True)
+
+
+def statement(params: dict[str, Any]) -> str:
+    """The task in words."""
+    return _compute.statement(params, transposed=True)
+
+
+def answer_layout(params: dict[str, Any]) -> AnswerLayout:
+    """One block per output channel."""
+    return _compute.answer_layout(params, transposed=True)
+
+
+def explain(params: dict[str, Any], views: tuple[str, ...]) -> tuple[Explanation, ...]:
+    """Shape formula and the requested views."""
+    return _compute.explain(params, views, transposed=True)
+
+
+def mark(params: dict[str, Any], answer: list[Any], submitted: Any, atol: float, rtol: float) -> Any:
+    """Cell by cell against the key."""
+    return _compute.mark(params, answer, submitted, atol, rtol)
