@@ -7,6 +7,7 @@ Every user mistake arrives here as an `ExercisegenError` and leaves as one `Erro
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, Callable
 
@@ -33,6 +34,21 @@ class _Group(click.Group):
         except ExercisegenError as err:
             click.echo(f"Error: {err}", err=True)
             ctx.exit(2)
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"Error: {where}{err.strerror or err}", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as err:  # a bug, not a user mistake: one line unless debugging
+            if os.environ.get("EXERCISEGEN_DEBUG"):
+                raise
+            click.echo(
+                f"Error: internal error ({type(err).__name__}: {err}); please report it with the command "
+                "you ran (set EXERCISEGEN_DEBUG=1 to see the traceback)",
+                err=True,
+            )
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -129,6 +145,112 @@ def solve(
         click.echo(json.dumps(doc, ensure_ascii=False))
     else:
         click.echo(solution_text(sol))
+
+
+def _read_bytes(path: str, what: str) -> bytes:
+    """Read a file, turning OS errors into one-line user errors."""
+    from exercisegen.errors import InputFileError
+
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as err:
+        raise InputFileError(f"{path}: cannot read the {what}: {err.strerror or err}") from None
+
+
+def _load_specs(paths: tuple[str, ...]) -> list[Any]:
+    """Load and fully check every spec (including drawability); raise one SpecError with all messages."""
+    from exercisegen.spec import load_spec
+    from exercisegen.variants import check_drawable
+
+    specs, messages = [], []
+    for path in paths:
+        try:
+            spec = load_spec(path)
+        except SpecError as err:
+            messages.extend(err.messages)
+            continue
+        problems = check_drawable(spec)
+        if problems:
+            messages.extend(problems)
+        else:
+            specs.append(spec)
+    if messages:
+        raise SpecError(messages)
+    return specs
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+def validate(specs: tuple[str, ...]) -> None:
+    """Check problem specs and report every error with its line; writes nothing.
+
+    \b
+    Example:
+      exercisegen validate problem_specs/*.yaml
+    """
+    for spec in _load_specs(specs):
+        n = len(spec.problems)
+        click.echo(f"ok: {spec.filename}: {n} problem{'s' if n != 1 else ''}, '{spec.title}'")
+
+
+@main.command()
+@click.argument("spec_path", metavar="SPEC")
+@click.option("--out", "out_dir", required=True, type=click.Path(), help="Directory to create.")
+@click.option("--variants", type=int, default=None, help="Number of students (ids v001, v002, ...).")
+@click.option("--roster", type=click.Path(), default=None, help="CSV with an `id` and an optional `name` column.")
+@click.option("--seed", type=int, default=None, help="Overrides the spec's seed.")
+@click.option("--secret-file", type=click.Path(), default=None, help="Secret for the HMAC that derives variants.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Overrides the spec's paper.")
+@click.option("--no-pdf", is_flag=True, help="Skip worksheets, solutions and packets.")
+@click.option("--force", is_flag=True, help="Replace a non-empty --out directory.")
+def generate(
+    spec_path: str,
+    out_dir: str,
+    variants: int | None,
+    roster: str | None,
+    seed: int | None,
+    secret_file: str | None,
+    paper: str | None,
+    no_pdf: bool,
+    force: bool,
+) -> None:
+    """Make every student's variant: key.json, answer templates, worksheet and solution PDFs.
+
+    \b
+    Example:
+      exercisegen generate problem_specs/transposed_homework.yaml --roster class.csv --out hw1/
+    """
+    import dataclasses
+    from pathlib import Path
+
+    from exercisegen.errors import RosterError
+    from exercisegen.generate import write_set
+    from exercisegen.outdir import check_target, write_atomically
+    from exercisegen.roster import numbered_students, parse_roster
+    from exercisegen.variants import build_key
+
+    target = Path(out_dir)
+    check_target(target, force)
+    if variants is not None and roster is not None:
+        raise RosterError("give either --variants N or --roster FILE, not both")
+    spec = _load_specs((spec_path,))[0]
+    if roster is not None:
+        students = parse_roster(_read_bytes(roster, "roster"), roster)
+    else:
+        students = numbered_students(1 if variants is None else variants)
+    secret = None
+    if secret_file is not None:
+        secret = _read_bytes(secret_file, "secret file").strip()
+        if len(secret) < 16:
+            raise RosterError(f"{secret_file}: the secret must be at least 16 bytes; use e.g. `openssl rand -hex 32`")
+    key = build_key(spec, students, seed=seed, secret=secret)
+    if paper is not None:
+        key = dataclasses.replace(key, paper=paper)
+    write_atomically(target, force, lambda tmp: write_set(key, tmp, with_pdf=not no_pdf))
+    n = len(key.variants)
+    what = "key.json, answer templates" + ("" if no_pdf else ", worksheets, solutions and class packets")
+    click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,10 @@ class SpecError(ExercisegenError):
         super().__init__("\n".join(self.messages))
 
 
+class InputFileError(ExercisegenError):
+    """A file named on the command line cannot be read."""
+
+
 class RosterError(ExercisegenError):
     """A roster CSV cannot be used (missing id column, duplicate ids, unreadable file)."""
 
