@@ -8,6 +8,7 @@ from typing import Any, Union
 from exercisegen.notation import shape_formula
 from exercisegen.solver import conv2d, conv_transpose2d, pair
 from exercisegen.steps import (
+    MAX_MATRIX_CELLS,
     GatherView,
     MatrixView,
     ScatterView,
@@ -16,7 +17,6 @@ from exercisegen.steps import (
     matrix_view,
     scatter_view,
     window_view,
-    MAX_MATRIX_CELLS,
 )
 
 Number = Union[int, float]

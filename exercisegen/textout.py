@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from exercisegen.notation import TIMES, fmt_number, fmt_terms
-from typing import TYPE_CHECKING
-
 from exercisegen.steps import CropStep, GatherView, Grid, MatrixView, ScatterView, WindowView
 
 if TYPE_CHECKING:

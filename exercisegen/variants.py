@@ -220,7 +220,6 @@ def _draw_unique(spec: Any, rng: Any, used: set[str]) -> dict[str, Any]:
 
 def key_to_json(key: Key) -> str:
     """key.json text: stable key order and formatting, so reruns are byte-identical."""
-    import json
 
     doc = {
         "set": key.set_title,

@@ -9,7 +9,7 @@ from exercisegen.problems import AnswerLayout
 if TYPE_CHECKING:
     import numpy as np
 
-    from exercisegen.spec import Draw, MatrixSpec, ProblemSpec
+    from exercisegen.spec import Draw, MatrixSpec
 
 
 def draw_value(draw: "Draw", rng: "np.random.Generator") -> Any:

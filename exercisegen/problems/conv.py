@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from exercisegen.problems import AnswerLayout, Explanation, _compute
-
 from exercisegen.fields import Field, channels_field, dilation_field, padding_field, stride_field
+from exercisegen.problems import AnswerLayout, Explanation, _compute
 
 NAME = "conv"
 FIELDS: dict[str, Field] = {

@@ -13,7 +13,7 @@ from exercisegen.solver import conv_transpose2d_output_size
 if TYPE_CHECKING:
     from exercisegen.spec import ProblemSpec
 
-from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
+from exercisegen.fields import Field, output_padding_field, padding_field, stride_field
 
 NAME = "design"
 FIELDS: dict[str, Field] = {

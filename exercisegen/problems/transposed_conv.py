@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from exercisegen.problems import AnswerLayout, Explanation, _compute
-
 from exercisegen.fields import (
     Field,
     channels_field,
@@ -14,6 +12,7 @@ from exercisegen.fields import (
     padding_field,
     stride_field,
 )
+from exercisegen.problems import AnswerLayout, Explanation, _compute
 
 NAME = "transposed_conv"
 FIELDS: dict[str, Field] = {
