@@ -9,7 +9,7 @@ plain scalar ones, and nesting deeper than `MAX_DEPTH`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -65,7 +65,7 @@ class Map:
         return None
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 
 @dataclass(frozen=True)
@@ -196,9 +196,7 @@ def _walk(
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _SEQ_TAG:
             refusals.append(YamlProblem(line, path, f"YAML tag {node.tag!r} is not allowed in specs"))
-        items = tuple(
-            _walk(item, f"{path}[{i}]", loader, duplicates, refusals) for i, item in enumerate(node.value)
-        )
+        items = tuple(_walk(item, f"{path}[{i}]", loader, duplicates, refusals) for i, item in enumerate(node.value))
         return Seq(items, line)
     assert isinstance(node, yaml.MappingNode)
     if node.tag != _MAP_TAG:
