@@ -51,7 +51,7 @@ instructions: Work neatly.
 seed: 42
 paper: letter
 problems:
-  - id: tc.1
+  - id: tc-1
     type: transposed_conv
     points: 2.5
     instructions: Show the scatter.
@@ -110,7 +110,7 @@ def test_rich_spec_gives_records_with_defaults_filled_in():
     )
     assert spec.filename == "rich.yaml"
     assert spec.sha256 == hashlib.sha256(RICH_SPEC.encode("utf-8")).hexdigest()
-    assert [p.id for p in spec.problems] == ["tc.1", "c_2", "shape", "d-1", "m"]
+    assert [p.id for p in spec.problems] == ["tc-1", "c_2", "shape", "d-1", "m"]
     assert [p.type for p in spec.problems] == [
         "transposed_conv",
         "conv",
@@ -122,7 +122,7 @@ def test_rich_spec_gives_records_with_defaults_filled_in():
 
     tc = spec.problems[0]
     assert tc == ProblemSpec(
-        id="tc.1",
+        id="tc-1",
         type="transposed_conv",
         points=2.5,
         instructions="Show the scatter.",
