@@ -48,11 +48,14 @@ def set_readme(key: Key, with_pdf: bool) -> str:
 def write_set(key: Key, directory: Path, with_pdf: bool) -> None:
     """Write every file of a generated set into `directory` (an empty, private temporary folder)."""
     from exercisegen.answers import answer_template
+    from exercisegen.problems import problem_type
 
     stems = file_stems([v.student_id for v in key.variants])
     write_text(directory / "key.json", key_to_json(key))
     for variant in key.variants:
-        write_text(directory / "answers" / f"{stems[variant.student_id]}.yaml", answer_template(key, variant))
+        layouts = {p.id: problem_type(p.type).answer_layout(p.params) for p in variant.problems}
+        template = answer_template(key.set_title, variant, layouts)
+        write_text(directory / "answers" / f"{stems[variant.student_id]}.yaml", template)
     if with_pdf:
         from exercisegen.render.solution import write_solution
         from exercisegen.render.worksheet import write_packet, write_worksheet
@@ -61,8 +64,8 @@ def write_set(key: Key, directory: Path, with_pdf: bool) -> None:
         (directory / "solutions").mkdir()
         for variant in key.variants:
             stem = stems[variant.student_id]
-            write_worksheet(key, variant, directory / "worksheets" / f"{stem}.pdf")
-            write_solution(key, variant, directory / "solutions" / f"{stem}.pdf")
-        write_packet(key, key.variants, directory / "class-worksheets.pdf", "worksheet")
-        write_packet(key, key.variants, directory / "class-solutions.pdf", "solution")
+            write_worksheet(key, variant, str(directory / "worksheets" / f"{stem}.pdf"))
+            write_solution(key, variant, str(directory / "solutions" / f"{stem}.pdf"))
+        write_packet(key, key.variants, str(directory / "class-worksheets.pdf"), "worksheet")
+        write_packet(key, key.variants, str(directory / "class-solutions.pdf"), "solution")
     write_text(directory / "README.txt", set_readme(key, with_pdf))
