@@ -253,5 +253,84 @@ def generate(
     click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")
 
 
+def _load_key(path: str) -> Any:
+    from exercisegen.variants import key_from_json
+
+    data = _read_bytes(path, "answer key")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    return key_from_json(text, path)
+
+
+@main.command()
+@click.option("--key", "key_path", required=True, type=click.Path(), help="key.json written by generate.")
+@click.argument("submissions", nargs=-1, required=True, metavar="SUBMISSION_OR_FOLDER...")
+@click.option("--out", "out_dir", required=True, type=click.Path(), help="Grades directory to create.")
+@click.option("--no-reveal", is_flag=True, help="Feedback does not show the correct answers.")
+@click.option("--force", is_flag=True, help="Replace an existing grades directory.")
+def grade(key_path: str, submissions: tuple[str, ...], out_dir: str, no_reveal: bool, force: bool) -> None:
+    """Grade answer sheets (YAML/JSON) and filled worksheet PDFs; write gradebook, feedback, summary.
+
+    Exit status: 0 when every student was graded, 1 when some rows are errors, 2 for usage errors.
+
+    \b
+    Example:
+      exercisegen grade --key hw1/key.json submissions/ --out hw1-grades/
+    """
+    from pathlib import Path
+
+    from exercisegen.gradefiles import collect_submissions, write_grades
+    from exercisegen.grading import GRADED, grade_batch
+    from exercisegen.outdir import check_target, write_atomically
+
+    target = Path(out_dir)
+    check_target(target, force)
+    key = _load_key(key_path)
+    batch = grade_batch(key, collect_submissions(list(submissions)))
+    write_atomically(target, force, lambda tmp: write_grades(batch, key, tmp, reveal=not no_reveal))
+    graded = sum(e.status == GRADED for e in batch.entries)
+    problems = [e for e in batch.entries if e.status != GRADED]
+    click.echo(f"graded {graded} of {len(key.variants)} students; {len(problems)} error rows; wrote {target}/")
+    for entry in problems[:20]:
+        who = entry.student_id or entry.path
+        click.echo(f"  {who}: {entry.message}")
+    if len(problems) > 20:
+        click.echo(f"  ... and {len(problems) - 20} more (see {target}/gradebook.csv)")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("answer_file")
+@click.option("--key", "key_path", type=click.Path(), default=None, help="Also check shapes against key.json.")
+def check(answer_file: str, key_path: str | None) -> None:
+    """Tell whether an answer file can be read and graded: every cell filled, numbers readable,
+    variant code well-formed. Exit 0 when ready, 1 when something needs fixing.
+
+    \b
+    Example:
+      exercisegen check answers/s001.yaml
+    """
+    from exercisegen.answers import check_submission, layouts_of, parse_submission
+    from exercisegen.variants import normalize_code
+
+    sub = parse_submission(_read_bytes(answer_file, "answer file"), answer_file)
+    layouts = None
+    if key_path is not None:
+        key = _load_key(key_path)
+        variant = next((v for v in key.variants if v.code == normalize_code(sub.variant_code)), None)
+        if variant is not None:
+            layouts = layouts_of(variant)
+    messages = check_submission(sub, layouts)
+    if messages:
+        click.echo(f"{answer_file}: not ready yet:")
+        for message in messages:
+            click.echo(f"  {message}")
+        sys.exit(1)
+    n = len(sub.answers)
+    click.echo(f"{answer_file}: ready to submit (variant {sub.variant_code}, {n} answer{'s' if n != 1 else ''})")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,560 @@
+"""Answer sheets: the YAML template a student fills in, and the parsers for what comes back.
+
+A submission is YAML (the template), JSON (same keys) or the filled worksheet PDF (one AcroForm
+field per cell, named `<problem>:<block>:<row>:<col>`). Submissions are untrusted: sizes are capped,
+YAML is composed with the safe loader and refuses anchors and aliases, NaN and infinities are not
+numbers, and every problem with the file as a whole is one `SubmissionError` line naming the file and
+what to do. A single cell that cannot be read is not such a problem: it is kept (with its text, so
+feedback can quote it) and scored wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping, Union
+
+from exercisegen.errors import SubmissionError
+from exercisegen.notation import MINUS, TIMES, fmt_number, parse_number
+from exercisegen.problems import AnswerLayout
+from exercisegen.variants import Variant
+from exercisegen.yamlload import Map, Node, Scalar, Seq, clip, load_located
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+MAX_PDF_BYTES = 20 * 1024 * 1024
+MAX_CELLS = 10_000  # per problem: far more than any answer grid
+MAX_PROBLEMS = 1_000
+MAX_MESSAGES_PER_PROBLEM = 10
+
+_NUMBER_CHARS = frozenset("0123456789+-./eE ")
+_EXACT_INT_LIMIT = 2**53
+
+
+@dataclass(frozen=True)
+class Blank:
+    """A cell not filled in: `?`, or empty."""
+
+    text: str = "?"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose text is not a number; the text is kept so feedback can quote it."""
+
+    text: str
+
+
+Cell = Union[int, float, Blank, Unreadable]
+Block = tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class SubmittedAnswer:
+    """One problem's answer as written: blocks (channels) of rows of cells; no blocks = no answer."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A readable student file: who and which variant it claims to be, and the answers in it."""
+
+    filename: str
+    set_title: str
+    student_id: str
+    variant_code: str
+    answers: dict[str, SubmittedAnswer]
+
+
+# --- templates -------------------------------------------------------------------------------
+
+_HOW_TO = (
+    "# How to fill in: replace every ? with your number. One matrix row per line, numbers separated",
+    "# by spaces; negative numbers as -3 (or \u22123); decimals 1.5 and fractions 3/2 are fine.",
+    "# Keep the lines `set`, `student` and `variant` as they are. Check the file with:",
+    "#   exercisegen check <this file>",
+)
+
+# what the answer of each problem type is, for the comment above it
+_WHAT = {
+    "transposed_conv": "output of the transposed convolution",
+    "conv": "output of the convolution",
+    "output_shape": "output size",
+    "design": "",
+}
+
+
+def answer_template(set_title: str, variant: Variant, layouts: Mapping[str, AnswerLayout]) -> str:
+    """The YAML answer sheet of one variant: a comment and a grid of `?` per problem."""
+    lines = [
+        f"# Answer sheet: {_one_line(set_title)}",
+        f"# Student: {_who(variant)}   Variant: {variant.code}",
+        *_HOW_TO,
+        f"set: {_quoted(set_title)}",
+        f"student: {_quoted(variant.student_id)}",
+        f"variant: {_quoted(variant.code)}",
+        "answers:",
+    ]
+    for problem in variant.problems:
+        layout = layouts[problem.id]
+        lines.append(f"  # {problem.id} ({_points(problem.points)}): {_describe(problem.type, problem.params, layout)}")
+        lines.append(f"  {problem.id}: |")
+        for index, (rows, cols) in enumerate(layout.blocks):
+            if index:
+                lines.append("")  # a blank line separates channels
+            lines.extend(["    " + " ".join(["?"] * cols)] * rows)
+    return "\n".join(lines) + "\n"
+
+
+def layouts_of(variant: Variant) -> dict[str, AnswerLayout]:
+    """Every problem's answer layout (what `answer_template` and `check_submission` take)."""
+    from exercisegen.problems import problem_type
+
+    return {p.id: problem_type(p.type).answer_layout(p.params) for p in variant.problems}
+
+
+def _who(variant: Variant) -> str:
+    """`Ada Lovelace (s001)`, or the id alone when the roster has no name."""
+    name, sid = _one_line(variant.student_name), _one_line(variant.student_id)
+    return f"{name} ({sid})" if name else sid
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    return json.dumps(_one_line(text), ensure_ascii=False)
+
+
+def _points(points: float) -> str:
+    value = int(points) if float(points).is_integer() else points
+    return f"{fmt_number(value)} point" + ("" if value == 1 else "s")
+
+
+def _describe(problem_type: str, params: Mapping[str, Any], layout: AnswerLayout) -> str:
+    """`output of the transposed convolution, 4 rows × 4 numbers`, `output size: H_out W_out`, ..."""
+    what = _WHAT.get(problem_type, "")
+    if problem_type == "conv_matrix":
+        what = "the matrix C" if params.get("task", "matrix") == "matrix" else "C\u1d40\u00b7x as a grid"
+    if layout.labels:
+        return f"{what}: {' '.join(layout.labels)}" if what else (layout.hint or " ".join(layout.labels))
+    rows, cols = layout.blocks[0]
+    size = f"{_count(rows, 'row')} {TIMES} {_count(cols, 'number')}"
+    if len(layout.blocks) > 1:
+        size = f"{len(layout.blocks)} channels of {size}, a blank line between channels"
+    text = f"{what}, {size}" if what else size
+    return f"{text}; {layout.hint}" if layout.hint else text
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+# --- reading cells ---------------------------------------------------------------------------
+
+
+def read_cell(text: str) -> Cell:
+    """One cell as written: a number (`-3`, `−3`, `1.5`, `3/2`), Blank for `?` or nothing, else Unreadable."""
+    stripped = text.strip()
+    if stripped in ("", "?"):
+        return Blank(stripped)
+    cleaned = stripped.replace(MINUS, "-")
+    if not set(cleaned) <= _NUMBER_CHARS:  # no full-width digits, underscores, nan, inf, ...
+        return Unreadable(stripped)
+    try:
+        value = parse_number(cleaned)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return Unreadable(stripped)
+    if isinstance(value, int) and abs(value) > _EXACT_INT_LIMIT:
+        return float(value)
+    return value
+
+
+def read_grid(text: str) -> tuple[Block, ...]:
+    """Blocks of rows from text: one row per line (or `;`), cells split by spaces or commas, a blank
+    line between blocks."""
+    blocks: list[Block] = []
+    rows: list[tuple[Cell, ...]] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not line.strip():
+            if rows:
+                blocks.append(tuple(rows))
+                rows = []
+            continue
+        for piece in line.split(";"):
+            tokens = piece.replace(",", " ").split()
+            if tokens:
+                rows.append(tuple(read_cell(token) for token in tokens))
+    if rows:
+        blocks.append(tuple(rows))
+    return tuple(blocks)
+
+
+def cell_value(cell: Cell) -> int | float | None:
+    """The number in a cell, or None for a blank or unreadable cell."""
+    return None if isinstance(cell, (Blank, Unreadable)) else cell
+
+
+# --- parsing files ---------------------------------------------------------------------------
+
+
+def parse_submission(data: bytes, filename: str) -> Submission:
+    """Read a YAML, JSON or PDF submission (recognised by its content); SubmissionError if unusable."""
+    name = _one_line(filename) or "<submission>"
+    if data.lstrip()[:5] == b"%PDF-":
+        if len(data) > MAX_PDF_BYTES:
+            raise SubmissionError(
+                f"{name}: the PDF is {len(data)} bytes, more than the {MAX_PDF_BYTES // 2**20} MiB limit; "
+                "submit the filled worksheet PDF itself, not a scan"
+            )
+        return _from_pdf(data, name)
+    if len(data) > MAX_TEXT_BYTES:
+        raise SubmissionError(
+            f"{name}: the file is {len(data)} bytes, more than the {MAX_TEXT_BYTES // 2**20} MiB limit "
+            "for an answer sheet; submit only the filled-in answer sheet"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SubmissionError(
+            f"{name}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); submit the answer sheet "
+            "saved as UTF-8 text, or the filled worksheet PDF"
+        ) from None
+    try:
+        tree = _json_tree(text, name) if text.lstrip().startswith("{") else _yaml_tree(text, name)
+        return _submission(tree, name)
+    except RecursionError:
+        raise SubmissionError(f"{name}: lists nested too deeply; {_fix_hint(name)}") from None
+
+
+def _fix_hint(name: str) -> str:
+    return f"fix it and run `exercisegen check {name}`"
+
+
+def _yaml_tree(text: str, name: str) -> Any:
+    """The document as plain dicts, lists, strings (scalars as written) and None."""
+    document = load_located(text)
+    if document.problems:
+        problem = document.problems[0]
+        message = problem.message.replace(" in specs", "")
+        where = f" {problem.path}:" if problem.path else ""
+        raise SubmissionError(f"{name}:{problem.line}:{where} {message}; {_fix_hint(name)}")
+    if document.root is None:
+        raise SubmissionError(f"{name}: the file is empty; fill in your answer sheet and submit it")
+    return _plain(document.root)
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node, Map):
+        return {entry.key: _plain(entry.value) for entry in node.entries}
+    if isinstance(node, Seq):
+        return [_plain(item) for item in node.items]
+    assert isinstance(node, Scalar)
+    return None if node.value is None else node.text
+
+
+class _Refused(ValueError):
+    """A JSON document breaks one of our rules (NaN, duplicate keys)."""
+
+
+def _json_tree(text: str, name: str) -> Any:
+    """Like `_yaml_tree`: numbers stay as their text, so both formats read cells the same way."""
+
+    def refuse_constant(word: str) -> Any:
+        raise _Refused(f"{word} is not a number")
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise _Refused(f"duplicate key {clip(key)!r}")
+            seen[key] = value
+        return seen
+
+    try:
+        tree = json.loads(
+            text, parse_int=str, parse_float=str, parse_constant=refuse_constant, object_pairs_hook=no_duplicates
+        )
+    except json.JSONDecodeError as exc:
+        raise SubmissionError(f"{name}:{exc.lineno}: JSON syntax error: {exc.msg}; {_fix_hint(name)}") from None
+    except _Refused as exc:
+        raise SubmissionError(f"{name}: {exc}; {_fix_hint(name)}") from None
+    return _bools_as_text(tree)
+
+
+def _bools_as_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return {k: _bools_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bools_as_text(v) for v in value]
+    return value
+
+
+def _submission(tree: Any, name: str) -> Submission:
+    if not isinstance(tree, dict) or "answers" not in tree:
+        raise SubmissionError(f"{name}: not an answer sheet (no `answers:`); start from your answer-sheet template")
+    raw_answers = tree["answers"]
+    if raw_answers is None:
+        raw_answers = {}
+    if not isinstance(raw_answers, dict):
+        raise SubmissionError(f"{name}: `answers` must hold one entry per problem; start from your template")
+    if len(raw_answers) > MAX_PROBLEMS:
+        raise SubmissionError(f"{name}: more than {MAX_PROBLEMS} answers; submit your own answer sheet")
+    answers = {str(pid): _answer(value, str(pid), name) for pid, value in raw_answers.items()}
+    return Submission(
+        filename=name,
+        set_title=_header(tree, "set", name),
+        student_id=_header(tree, "student", name),
+        variant_code=_header(tree, "variant", name),
+        answers=answers,
+    )
+
+
+def _header(tree: dict[str, Any], key: str, name: str) -> str:
+    value = tree.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SubmissionError(f"{name}: `{key}` must be one line of text; keep it as in the template")
+    return value.strip()
+
+
+def _answer(value: Any, pid: str, name: str) -> SubmittedAnswer:
+    if value is None:
+        return SubmittedAnswer(())
+    if isinstance(value, str):
+        blocks = read_grid(value)
+    elif isinstance(value, list):
+        blocks = _list_blocks(value, pid, name)
+    else:
+        raise SubmissionError(
+            f"{name}: answer {_key(pid)} must be rows of numbers (one row per line), not a mapping; {_fix_hint(name)}"
+        )
+    if sum(len(row) for block in blocks for row in block) > MAX_CELLS:
+        raise SubmissionError(f"{name}: answer {_key(pid)} has more than {MAX_CELLS} numbers; {_fix_hint(name)}")
+    return SubmittedAnswer(blocks)
+
+
+def _key(pid: str) -> str:
+    return repr(clip(pid)) if not pid.isprintable() or not pid else clip(pid)
+
+
+def _list_blocks(value: list[Any], pid: str, name: str) -> tuple[Block, ...]:
+    """[a, b] (one row), [[a, b], [c, d]] (rows) or [[[...]]] (blocks); cells as JSON/YAML scalars."""
+    depth = _depth(value)
+    if depth is None or depth > 3:
+        raise SubmissionError(
+            f"{name}: answer {_key(pid)} mixes numbers and lists; write rows of numbers like [[1, 2], [3, 4]]; "
+            f"{_fix_hint(name)}"
+        )
+    if depth == 1:
+        return ((tuple(_list_cell(v) for v in value),),) if value else ()
+    if depth == 2:
+        return (tuple(tuple(_list_cell(v) for v in row) for row in value),)
+    return tuple(tuple(tuple(_list_cell(v) for v in row) for row in block) for block in value)
+
+
+def _depth(value: Any) -> int | None:
+    """Nesting depth of a list whose items are all lists or all scalars; None if mixed."""
+    if not isinstance(value, list):
+        return 0
+    if not value:
+        return 1
+    depths = {_depth(item) for item in value}
+    if len(depths) != 1 or None in depths:
+        return None
+    (inner,) = depths
+    return None if inner is None else inner + 1
+
+
+def _list_cell(value: Any) -> Cell:
+    if value is None:
+        return Blank("")
+    if isinstance(value, dict):
+        return Unreadable("{...}")
+    return read_cell(str(value))
+
+
+def _from_pdf(data: bytes, name: str) -> Submission:
+    """Answers from the worksheet's form fields; who and which variant from its document info."""
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise SubmissionError(f"{name}: the PDF is password-protected; save it without a password")
+        fields = reader.get_fields() or {}
+        info = dict(reader.metadata or {})
+    except SubmissionError:
+        raise
+    except Exception:  # pypdf raises many kinds of errors on damaged files
+        raise SubmissionError(
+            f"{name}: cannot read the PDF (damaged or incomplete); save the filled worksheet again from "
+            "your PDF viewer (File > Save) and submit that file"
+        ) from None
+    values: dict[str, Any] = {}
+    for full_name, field in fields.items():
+        values[str(full_name).rsplit(".", 1)[-1]] = field.get("/V") if hasattr(field, "get") else None
+    cells: dict[str, dict[tuple[int, int, int], Cell]] = {}
+    for field_name, value in values.items():
+        parts = field_name.split(":")
+        if len(parts) != 4 or not all(p.isdigit() and len(p) <= 4 for p in parts[1:]):
+            continue
+        b, r, c = (int(p) for p in parts[1:])
+        cells.setdefault(parts[0], {})[(b, r, c)] = read_cell(_text(value))
+    variant = _text(info.get("/ExercisegenVariant")) or _text(values.get("variant_code"))
+    student = _text(info.get("/ExercisegenStudent")) or _text(values.get("student_id"))
+    set_title = _text(info.get("/ExercisegenSet"))
+    if not cells and not variant:
+        raise SubmissionError(
+            f"{name}: this PDF has no answer fields; fill in the worksheet PDF made for you "
+            "(printing to PDF removes the fields), or submit the answer sheet YAML"
+        )
+    answers = {}
+    for pid, found in cells.items():
+        size = [max(key[axis] for key in found) + 1 for axis in range(3)]
+        if size[0] * size[1] * size[2] > MAX_CELLS:
+            raise SubmissionError(
+                f"{name}: answer {_key(pid)} has more than {MAX_CELLS} fields; submit your own worksheet"
+            )
+        answers[pid] = SubmittedAnswer(
+            tuple(
+                tuple(tuple(found.get((b, r, c), Blank("")) for c in range(size[2])) for r in range(size[1]))
+                for b in range(size[0])
+            )
+        )
+    return Submission(name, set_title.strip(), student.strip(), variant.strip(), answers)
+
+
+def _text(value: Any) -> str:
+    """A PDF string (or nothing) as text."""
+    if value is None:
+        return ""
+    return _one_line(str(value))
+
+
+# --- checking before submitting --------------------------------------------------------------
+
+
+def check_submission(sub: Submission, layouts: Mapping[str, AnswerLayout] | None = None) -> list[str]:
+    """Everything a student should fix before submitting; empty when the file is ready.
+
+    Without `layouts` only the file itself is checked; with them (from the key) also missing and
+    unknown problems and the shape of every answer.
+    """
+    from exercisegen.variants import check_code
+
+    messages = []
+    if not sub.set_title:
+        messages.append("set: missing; keep the line `set:` as it is in your template")
+    if not sub.student_id:
+        messages.append("student: missing; write your student id as in your template")
+    if not sub.variant_code:
+        messages.append("variant: missing; copy the variant code from your worksheet")
+    elif not check_code(sub.variant_code):
+        messages.append(
+            f"variant: {clip(sub.variant_code)!r} is not a valid variant code; copy it again from your "
+            "worksheet (every character counts)"
+        )
+    if layouts is not None:
+        for pid in layouts:
+            if pid not in sub.answers:
+                messages.append(f"{_key(pid)}: missing; add your answer under `answers:`")
+        for pid in sub.answers:
+            if pid not in layouts:
+                messages.append(f"{_key(pid)}: not a problem of this set; check the name")
+    elif not sub.answers:
+        messages.append("answers: none given; fill in your answer sheet")
+    for pid, answer in sub.answers.items():
+        layout = layouts.get(pid) if layouts is not None else None
+        messages.extend(f"{_key(pid)}: {text}" for text in _answer_messages(answer, layout))
+    return messages
+
+
+def _answer_messages(answer: SubmittedAnswer, layout: AnswerLayout | None) -> list[str]:
+    cells = [
+        (b, r, c, cell)
+        for b, block in enumerate(answer.blocks)
+        for r, row in enumerate(block)
+        for c, cell in enumerate(row)
+    ]
+    if not cells:
+        return ["no answer yet"]
+    if all(isinstance(cell, Blank) for *_, cell in cells):
+        return ["not answered yet (every number is still ?)"]
+    messages = []
+    if layout is not None:
+        problem = shape_problem(answer.blocks, layout.blocks)
+        if problem:
+            messages.append(problem)
+    else:
+        messages.extend(_ragged(answer.blocks))
+    several = len(answer.blocks) > 1
+    to_fix = [(b, r, c, cell) for b, r, c, cell in cells if isinstance(cell, (Blank, Unreadable))]
+    for b, r, c, cell in to_fix[:MAX_MESSAGES_PER_PROBLEM]:
+        where = cell_name(b, r, c, several)
+        if isinstance(cell, Unreadable):
+            messages.append(f"{where}: {clip(cell.text, 20)!r} is not a number")
+        else:
+            messages.append(f"{where} is {'still ?' if cell.text == '?' else 'empty'}")
+    if len(to_fix) > MAX_MESSAGES_PER_PROBLEM:
+        messages.append(f"and {len(to_fix) - MAX_MESSAGES_PER_PROBLEM} more cells to fill in or fix")
+    return messages
+
+
+def cell_name(block: int, row: int, col: int, several_blocks: bool) -> str:
+    """`row 2, column 3` (1-based) for 0-based indices; `channel 1, row 2, column 3` with channels."""
+    where = f"row {row + 1}, column {col + 1}"
+    return f"channel {block}, {where}" if several_blocks else where
+
+
+def _ragged(blocks: tuple[Block, ...]) -> list[str]:
+    """`row 3 has 2 numbers but row 1 has 3` for every block whose rows differ in length."""
+    messages = []
+    for b, block in enumerate(blocks):
+        prefix = f"channel {b}: " if len(blocks) > 1 else ""
+        for r, row in enumerate(block[1:], start=2):
+            if len(row) != len(block[0]):
+                messages.append(f"{prefix}row {r} has {_count(len(row), 'number')} but row 1 has {len(block[0])}")
+                break
+    return messages
+
+
+def grid_size(rows: int, cols: int) -> str:
+    """`4 rows of 4 numbers` (`1 row of 2 numbers`)."""
+    return f"{_count(rows, 'row')} of {_count(cols, 'number')}"
+
+
+def shape_problem(blocks: tuple[Block, ...], expected: tuple[tuple[int, int], ...]) -> str | None:
+    """What is wrong with the shape of an answer, e.g. `expected 4 rows of 4 numbers, got 3 rows`;
+    None when every block has the expected rows and numbers per row."""
+    if len(blocks) != len(expected):
+        want = (
+            grid_size(*expected[0])
+            if len(expected) == 1
+            else f"{len(expected)} channels of {grid_size(*expected[0])}, a blank line between channels"
+        )
+        got = "1 grid" if len(blocks) == 1 else f"{len(blocks)} grids separated by blank lines"
+        return f"expected {want}, got {got}"
+    for b, (block, (rows, cols)) in enumerate(zip(blocks, expected)):
+        prefix = f"channel {b}: " if len(expected) > 1 else ""
+        lengths = [len(row) for row in block]
+        if len(block) != rows:
+            if all(n == cols for n in lengths):
+                got = _count(len(block), "row")
+            elif len(set(lengths)) == 1:
+                got = grid_size(len(block), lengths[0])
+            else:
+                got = f"{_count(len(block), 'row')} with " + ", ".join(str(n) for n in lengths) + " numbers"
+            return f"{prefix}expected {grid_size(rows, cols)}, got {got}"
+        for r, n in enumerate(lengths):
+            if n != cols:
+                return f"{prefix}expected {grid_size(rows, cols)}, got {_count(n, 'number')} in row {r + 1}"
+    return None

@@ -1,0 +1,464 @@
+"""Grading: per-cell scores, shapes, blanks, diagnosis, batches and their outputs, feedback and report PDFs."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_mistakes import CASES  # the hand-computed wrong answers, one per rule
+
+from exercisegen.answers import answer_template, layouts_of, parse_submission
+from exercisegen.grading import (
+    feedback_text,
+    grade,
+    grade_batch,
+    gradebook_csv,
+    results_json,
+    summarize,
+)
+from exercisegen.mistakes import mistake
+from exercisegen.problems import problem_type
+from exercisegen.roster import numbered_students
+from exercisegen.spec import load_spec
+from exercisegen.variants import Key, Problem, Variant, build_key, make_code
+
+SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
+
+# The slides' stride-2, padding-1 example, a shape and a design problem.
+T1 = {
+    "input": [[1, 2], [3, 4]],
+    "kernel": [[1, 1, 1]] * 3,
+    "stride": 2,
+    "padding": 1,
+    "output_padding": 0,
+    "dilation": 1,
+    "groups": 1,
+}
+S1 = {
+    "operation": "transposed",
+    "input_size": 3,
+    "kernel_size": 2,
+    "stride": 2,
+    "padding": 1,
+    "output_padding": 0,
+    "dilation": 1,
+}
+D1 = {
+    "input_size": 3,
+    "output_size": 5,
+    "kernel_size": 3,
+    "dilation": 1,
+    "choose_kernel": False,
+    "stride": 2,
+    "padding": 1,
+    "output_padding": 0,
+}
+
+
+def problem(pid, ptype, points, params, **kw):
+    return Problem(pid, ptype, points, params, problem_type(ptype).solve(params), **kw)
+
+
+def variant(student_id, name=""):
+    problems = (
+        problem("t1", "transposed_conv", 4, T1),
+        problem("s1", "output_shape", 2, S1),
+        problem("d1", "design", 3, D1),
+    )
+    return Variant(make_code(None, "HW", 1, student_id), student_id, name, problems)
+
+
+KEY = Key(
+    "HW",
+    "0" * 64,
+    1,
+    tuple(variant(s, n) for s, n in [("s001", "Ada"), ("s002", "Bob"), ("s003", "Cy"), ("s004", "Di")]),
+)
+V1, V2, V3, V4 = KEY.variants
+
+
+def sheet(v: Variant, t1: str, s1: str = "4 4", d1: str = "2 1 0", *, student=None, set_title="HW", code=None) -> bytes:
+    t1_lines = "".join(f"    {line}\n" for line in t1.strip().split("\n"))
+    return (
+        f'set: "{set_title}"\nstudent: "{v.student_id if student is None else student}"\n'
+        f'variant: "{v.code if code is None else code}"\nanswers:\n  t1: |\n{t1_lines}  s1: {s1}\n  d1: {d1}\n'
+    ).encode()
+
+
+RIGHT = "1 3 2\n4 10 6\n3 7 4"
+FORGOT_CROP = "1 1 3 2 2\n1 1 3 2 2\n4 4 10 6 6\n3 3 7 4 4\n3 3 7 4 4"
+
+
+def graded(data: bytes, v: Variant = V1):
+    return grade(v, parse_submission(data, "a.yaml"))
+
+
+def test_right_answers_score_full_marks():
+    result = graded(sheet(V1, RIGHT))
+    assert (result.score, result.max_score, result.percent) == (9, 9, 100.0)
+    assert [p.message for p in result.problems] == ["all 9 numbers right", "all 2 numbers right", "all 3 numbers right"]
+    assert all(p.mistake is None and p.shape_ok for p in result.problems)
+
+
+def test_design_accepts_any_valid_choice():
+    # (3−1)·1 − 2·0 + 2 + 0 + 1 = 5: stride 1, padding 0 also reaches 5
+    result = graded(sheet(V1, RIGHT, d1="1 0 0"))
+    assert result.problems[2].score == 3
+    wrong = graded(sheet(V1, RIGHT, d1="1 1 0")).problems[2]
+    assert (wrong.score, wrong.cells_right, wrong.wrong_cells) == (0, 0, ((0, 0, 0), (0, 0, 1), (0, 0, 2)))
+
+
+def test_partial_credit_blank_and_unreadable_cells():
+    result = graded(sheet(V1, "1 3 2\n4 ? 6\n3 7 x7", s1="4 5"))
+    t1, s1 = result.problems[:2]
+    assert t1.score == pytest.approx(4 * 7 / 9)
+    assert (t1.cells_total, t1.cells_right, t1.wrong_cells, t1.blank_cells) == (9, 7, ((0, 2, 2),), ((0, 1, 1),))
+    assert t1.message == "7 of 9 numbers right (1 wrong, 1 blank)"
+    assert (s1.score, s1.message) == (1, "1 of 2 numbers right (1 wrong)")
+
+
+def test_wrong_shape_gets_no_grid_credit_but_the_mistake_is_named():
+    t1 = graded(sheet(V1, FORGOT_CROP)).problems[0]
+    assert (t1.score, t1.shape_ok, t1.cells_right, t1.wrong_cells) == (0, False, 0, ())
+    assert t1.message == "expected 3 rows of 3 numbers, got 5 rows of 5 numbers"
+    assert t1.mistake == "forgot_crop"
+    short = graded(sheet(V1, "1 3 2\n4 10 6")).problems[0]
+    assert (short.message, short.mistake) == ("expected 3 rows of 3 numbers, got 2 rows", None)
+
+
+def test_missing_and_blank_answers_are_not_answered():
+    data = f'set: "HW"\nstudent: "s001"\nvariant: "{V1.code}"\nanswers:\n  s1: |\n    ? ?\n'.encode()
+    t1, s1, d1 = graded(data).problems
+    assert (t1.message, t1.score, len(t1.blank_cells), t1.shape_ok) == ("not answered", 0, 9, True)
+    assert (s1.message, s1.blank_cells) == ("not answered", ((0, 0, 0), (0, 0, 1)))
+
+
+@pytest.mark.parametrize("name,ptype,params,expected", CASES, ids=[case[0] for case in CASES])
+def test_grading_names_each_mistake_from_a_submitted_sheet(name, ptype, params, expected):
+    v = Variant(V1.code, "s001", "", (problem("p", ptype, 1, params),))
+    rows = "".join("    " + " ".join(str(x) for x in row) + "\n" for row in expected)
+    data = f'set: HW\nstudent: s001\nvariant: "{V1.code}"\nanswers:\n  p: |\n{rows}'.encode()
+    result = grade(v, parse_submission(data, "a.yaml")).problems[0]
+    assert (result.mistake, result.score < 1) == (name, True)
+
+
+def test_tolerance_for_float_answers():
+    params = dict(T1, input=[[0.5, 1.0], [1.5, 2.0]])
+    p = problem("t1", "transposed_conv", 3, params, atol=0.01)
+    v = Variant(V1.code, "s001", "", (p,))
+    # the answer: [[0.5, 1.5, 1], [2, 5, 3], [1.5, 3.5, 2]]
+    near = "0.505 1.5 1\n2 4.995 3\n1.5 7/2 2.02"
+    t1 = grade(v, parse_submission(sheet(V1, near), "a.yaml")).problems[0]
+    assert (t1.cells_right, t1.wrong_cells) == (8, ((0, 2, 2),))
+
+
+def test_template_filled_with_the_key_scores_full_marks_for_every_problem_type():
+    key = build_key(load_spec(str(SPECS / "transposed_homework.yaml")), numbered_students(3))
+    for v in key.variants:
+        text = answer_template(key.set_title, v, layouts_of(v))
+        for p in v.problems:
+            blocks = p.answer if isinstance(p.answer[0][0], list) else [p.answer]
+            grid = "\n\n".join("\n".join(" ".join(str(x) for x in row) for row in b) for b in blocks)
+            qs = "\n\n".join("\n".join(" ".join("?" * len(row)) for row in b) for b in blocks)
+            text = text.replace(
+                f"  {p.id}: |\n" + "".join(f"    {q}\n" if q else "\n" for q in qs.split("\n")),
+                f"  {p.id}: |\n" + "".join(f"    {g}\n" if g else "\n" for g in grid.split("\n")),
+                1,
+            )
+        result = grade(v, parse_submission(text.encode(), "a.yaml"))
+        assert result.percent == 100.0, [(p.problem_id, p.message) for p in result.problems]
+
+
+def test_filled_pdf_worksheet_scores_full_marks():
+    from pypdf import PdfReader, PdfWriter
+
+    from exercisegen.render.worksheet import write_worksheet
+
+    key = build_key(load_spec(str(SPECS / "transposed_homework.yaml")), numbered_students(1))
+    v = key.variants[0]
+    buf = io.BytesIO()
+    write_worksheet(key, v, buf)
+    values = {}
+    for p in v.problems:
+        blocks = p.answer if isinstance(p.answer[0][0], list) else [p.answer]
+        for b, block in enumerate(blocks):
+            for r, row in enumerate(block):
+                for c, x in enumerate(row):
+                    values[f"{p.id}:{b}:{r}:{c}"] = str(x).replace("-", "\u2212")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    batch = grade_batch(key, [("ws.pdf", 1.0, out.getvalue())])
+    assert [(e.status, e.message, e.result.percent) for e in batch.entries] == [("graded", "", 100.0)]
+
+
+def mixed_batch():
+    return grade_batch(
+        KEY,
+        [
+            ("sub/a.yaml", 10.0, sheet(V1, RIGHT)),
+            ("sub/a_old.yaml", 5.0, sheet(V1, FORGOT_CROP)),
+            (
+                "sub/b.json",
+                7.0,
+                json.dumps(
+                    {"set": "HW", "student": "s002", "variant": V2.code, "answers": {"t1": FORGOT_CROP, "s1": [4, 4]}}
+                ).encode(),
+            ),
+            ("sub/c.yaml", 8.0, sheet(V3, RIGHT, code=V2.code)),
+            ("sub/d.yaml", 9.0, sheet(V3, RIGHT, set_title="HW 2")),
+            ("sub/e.yaml", 1.0, b"\x00\xff"),
+            (
+                "sub/f.yaml",
+                2.0,
+                sheet(V3, RIGHT, student="s009", code=V3.code[:-1] + ("0" if V3.code[-1] != "0" else "1")),
+            ),
+        ],
+    )
+
+
+def test_mixed_batch_gradebook_rows():
+    import csv
+
+    c3 = V3.code[:-1] + ("0" if V3.code[-1] != "0" else "1")
+    text = gradebook_csv(mixed_batch())
+    assert text.startswith("student_id,student_name,variant,t1,s1,d1,total,max,percent,status,message\n")
+    assert list(csv.reader(io.StringIO(text)))[1:] == [
+        [
+            "s001",
+            "Ada",
+            V1.code,
+            "4",
+            "2",
+            "3",
+            "9",
+            "9",
+            "100.0",
+            "ok",
+            "also submitted sub/a_old.yaml (older, not counted)",
+        ],
+        ["s001", "Ada", V1.code, "", "", "", "", "9", "", "error", "older than sub/a.yaml; not counted"],
+        ["s002", "Bob", V2.code, "0", "2", "0", "2", "9", "22.2", "ok", ""],
+        [
+            "s003",
+            "Cy",
+            V2.code,
+            "",
+            "",
+            "",
+            "",
+            "9",
+            "",
+            "error",
+            f"sub/c.yaml: variant code {V2.code} belongs to student 's002', not to student 's003'; not graded",
+        ],
+        [
+            "s003",
+            "Cy",
+            V3.code,
+            "",
+            "",
+            "",
+            "",
+            "9",
+            "",
+            "error",
+            "sub/d.yaml: set 'HW 2', but this key is for 'HW'; submit the answer sheet of this set",
+        ],
+        ["s004", "Di", V4.code, "", "", "", "", "9", "", "error", "no submission"],
+        [
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "9",
+            "",
+            "error",
+            "sub/e.yaml:1: not UTF-8 text (byte 0xff); submit the answer sheet saved as UTF-8 text, "
+            "or the filled worksheet PDF",
+        ],
+        [
+            "s009",
+            "",
+            c3,
+            "",
+            "",
+            "",
+            "",
+            "9",
+            "",
+            "error",
+            f"sub/f.yaml: variant code '{c3}' is not valid (a typo?); not graded",
+        ],
+    ]
+
+
+def test_mixed_batch_results_json_and_summary():
+    batch = mixed_batch()
+    doc = results_json(batch)
+    json.dumps(doc)  # plain JSON types only
+    assert [e["status"] for e in doc["entries"]] == [
+        "graded",
+        "superseded",
+        "graded",
+        "error",
+        "error",
+        "error",
+        "error",
+        "error",
+    ]
+    assert doc["entries"][2]["problems"][0]["mistake"] == "forgot_crop"
+    summary = summarize(batch)
+    assert (summary.graded, summary.errors, summary.missing, summary.superseded) == (2, 4, 1, 1)
+    assert summary.histogram == (0, 0, 1, 0, 0, 0, 0, 0, 0, 1)
+    assert [(p.problem_id, p.mean_score, p.full_marks, p.answered) for p in summary.problems] == [
+        ("t1", 2.0, 1, 2),
+        ("s1", 2.0, 2, 2),
+        ("d1", 1.5, 1, 1),
+    ]
+    assert summary.mistakes == (("forgot_crop", 1, ("t1",)),)
+    assert doc["summary"]["mistakes"][0]["sentence"] == mistake("forgot_crop").sentence
+
+
+def test_newest_file_counts_and_ties_are_deterministic():
+    batch = grade_batch(KEY, [("x/2.yaml", 5.0, sheet(V1, FORGOT_CROP)), ("x/1.yaml", 5.0, sheet(V1, RIGHT))])
+    first = batch.entries[0]
+    assert (first.path, first.status, first.message) == (
+        "x/2.yaml",
+        "graded",
+        "also submitted x/1.yaml (older, not counted)",
+    )
+
+
+def test_spreadsheet_formulas_are_neutralised():
+    v = Variant(V1.code, "=cmd()", "@Ada", V1.problems)
+    key = Key("HW", "0" * 64, 1, (v,))
+    row = gradebook_csv(grade_batch(key, [])).split("\n")[1]
+    assert row.startswith("'=cmd(),'@Ada,")
+
+
+FEEDBACK = f"""\
+Feedback: HW
+Student: Bob (s002)   Variant: {V2.code}
+File: a.yaml
+Score: 3 of 9 points (33.3 %)
+
+t1: 0 of 4 points
+  Expected 3 rows of 3 numbers, got 5 rows of 5 numbers.
+  {mistake("forgot_crop").sentence}
+  Correct answer:
+     1   3   2
+     4  10   6
+     3   7   4
+
+s1: 0 of 2 points
+  0 of 2 numbers right (1 wrong, 1 blank).
+  Wrong: H_out ('8x' is not a number).
+  Blank: W_out.
+  Correct answer:
+    H_out 4, W_out 4
+
+d1: 3 of 3 points
+  All 3 numbers right.
+"""
+
+
+def test_feedback_text_exact():
+    result = graded(sheet(V2, FORGOT_CROP, s1="8x ?", d1="1 0 0"), V2)
+    assert feedback_text(result, V2, reveal=True) == FEEDBACK
+    hidden = feedback_text(result, V2, reveal=False)
+    assert "Correct answer" not in hidden and "You kept the padded border" in hidden
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.binary(max_size=200), st.floats(allow_nan=True)), max_size=4))
+def test_batch_never_raises_on_random_files(files):
+    batch = grade_batch(KEY, [(f"r{i}.yaml", mtime, data) for i, (data, mtime) in enumerate(files)])
+    assert len(batch.entries) >= len(KEY.variants)
+    gradebook_csv(batch)
+    json.dumps(results_json(batch))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_batch_never_raises_on_mutated_sheets(data):
+    text = sheet(V1, RIGHT).decode()
+    position = data.draw(st.integers(0, len(text)))
+    insert = data.draw(st.text(alphabet="?-[]{}:,\n 0123456789x.&*!|", max_size=12))
+    cut = data.draw(st.integers(0, 10))
+    mutated = (text[:position] + insert + text[position + cut :]).encode()
+    batch = grade_batch(KEY, [("m.yaml", 1.0, mutated)])
+    assert all(e.status in ("graded", "error") for e in batch.entries)
+    for e in batch.entries:
+        if e.result is not None:
+            assert 0 <= e.result.score <= e.result.max_score
+            feedback_text(e.result, V1, reveal=True)
+
+
+# --- report PDFs -----------------------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_feedback_pdf_is_reproducible_and_says_what_the_text_says():
+    from exercisegen.render.report import feedback_pdf
+
+    result = graded(sheet(V2, FORGOT_CROP, s1="8 ?"), V2)
+    first, second = io.BytesIO(), io.BytesIO()
+    feedback_pdf(result, V2, True, first)
+    feedback_pdf(result, V2, True, second)
+    assert first.getvalue() == second.getvalue()
+    text = _pdf_text(first.getvalue())
+    for needle in (
+        "Feedback: HW",
+        "Score: 3 of 9 points (33.3 %)",
+        "You kept the padded border",
+        "Correct answer",
+        "H_out",
+    ):
+        assert needle in text, needle
+    hidden = io.BytesIO()
+    feedback_pdf(result, V2, False, hidden)
+    assert "Correct answer" not in _pdf_text(hidden.getvalue())
+
+
+def test_summary_pdf_is_reproducible_and_lists_mistakes_and_errors(tmp_path):
+    from exercisegen.render.report import summary_pdf
+
+    batch = mixed_batch()
+    path = tmp_path / "summary.pdf"
+    summary_pdf(batch, KEY, str(path))
+    again = io.BytesIO()
+    summary_pdf(batch, KEY, again)
+    assert path.read_bytes() == again.getvalue()
+    text = _pdf_text(again.getvalue())
+    for needle in (
+        "Class summary: HW",
+        "2 graded, 1 without a submission",
+        "forgot_crop",
+        "no submission",
+        "sub/e.yaml",
+        "Mean score",
+    ):
+        assert needle in text, needle
+
+
+def test_summary_pdf_of_an_empty_batch():
+    from exercisegen.render.report import summary_pdf
+
+    out = io.BytesIO()
+    summary_pdf(grade_batch(KEY, []), KEY, out)
+    assert "0 graded, 4 without a submission" in _pdf_text(out.getvalue())

@@ -1,0 +1,356 @@
+"""Mistake rules: every rule's prediction against hand-computed values (mostly the slides' example),
+diagnosis of full and partial matches, and `confusable`."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from exercisegen import mistakes
+from exercisegen.mistakes import MISTAKES, confusable, diagnose, mistake, rules_for
+from exercisegen.problems import problem_type
+
+# The slides' example: input [[1, 2], [3, 4]], an all-ones 3×3 kernel.
+X = [[1, 2], [3, 4]]
+ONES3 = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
+# Slides, stride 2, padding 0: the full scatter output ("Step 4").
+SLIDES_S2P0 = [
+    [1, 1, 3, 2, 2],
+    [1, 1, 3, 2, 2],
+    [4, 4, 10, 6, 6],
+    [3, 3, 7, 4, 4],
+    [3, 3, 7, 4, 4],
+]
+SLIDES_S2P1 = [[1, 3, 2], [4, 10, 6], [3, 7, 4]]
+X3 = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+X4 = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+
+
+def tconv(**kw):
+    params = {"input": X, "kernel": ONES3, "stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1}
+    params.update(kw)
+    return params
+
+
+def conv(**kw):
+    params = {"input": X3, "kernel": [[1, 1], [1, 1]], "stride": 1, "padding": 0, "dilation": 1, "groups": 1}
+    params.update(kw)
+    return params
+
+
+def shape(**kw):
+    params = {
+        "operation": "transposed",
+        "input_size": 3,
+        "kernel_size": 2,
+        "stride": 1,
+        "padding": 0,
+        "output_padding": 0,
+        "dilation": 1,
+    }
+    params.update(kw)
+    return params
+
+
+# (rule, problem type, params, the hand-computed answer of a student making that mistake)
+CASES = [
+    ("forgot_crop", "transposed_conv", tconv(stride=2, padding=1), SLIDES_S2P0),
+    (
+        "cropped_top_left_only",
+        "transposed_conv",
+        tconv(stride=2, padding=1),
+        [[1, 3, 2, 2], [4, 10, 6, 6], [3, 7, 4, 4], [3, 7, 4, 4]],
+    ),
+    (
+        "cropped_bottom_right_only",
+        "transposed_conv",
+        tconv(stride=2, padding=1),
+        [[1, 1, 3, 2], [1, 1, 3, 2], [4, 4, 10, 6], [3, 3, 7, 4]],
+    ),
+    # zero-padding the input by 1 and scattering with stride 2 puts 2 zero rows/columns around the full result
+    ("padded_input", "transposed_conv", tconv(stride=2, padding=1), np.pad(SLIDES_S2P0, 2).tolist()),
+    # conv2d of the 2×2 input padded to 4×4, one 3×3 window at stride 2: 1+2+3+4
+    ("computed_conv", "transposed_conv", tconv(stride=2, padding=1), [[10]]),
+    # stride 1 (slides: 4×4 with 10s in the middle), cropped by 1
+    ("ignored_stride", "transposed_conv", tconv(stride=2, padding=1), [[10, 10], [10, 10]]),
+    # copies 3 apart: 6×6 of 3×3 blocks of 1, 2, 3, 4, cropped by 1
+    (
+        "inserted_s_zeros",
+        "transposed_conv",
+        tconv(stride=2, padding=1),
+        [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]],
+    ),
+    # stride 1, kernel 3: copies placed 3 apart instead of 1
+    (
+        "tiled_without_overlap",
+        "transposed_conv",
+        tconv(),
+        [[1, 1, 1, 2, 2, 2]] * 3 + [[3, 3, 3, 4, 4, 4]] * 3,
+    ),
+    # slides stride 2: later stamps (2, then 3, then 4) overwrite the shared row and column
+    (
+        "overwrote_overlaps",
+        "transposed_conv",
+        tconv(stride=2),
+        [[1, 1, 2, 2, 2], [1, 1, 2, 2, 2], [3, 3, 4, 4, 4], [3, 3, 4, 4, 4], [3, 3, 4, 4, 4]],
+    ),
+    # kernel [[1, 0], [0, 0]] stamps each x at its copy's top-left; rotated, at the bottom-right
+    ("unflipped_kernel", "transposed_conv", tconv(kernel=[[1, 0], [0, 0]]), [[0, 0, 0], [0, 1, 2], [0, 3, 4]]),
+    # output_padding 1 kept at the top/left: the top-left 4×4 of the full 5×5 result
+    (
+        "output_padding_top_left",
+        "transposed_conv",
+        tconv(stride=2, padding=1, output_padding=1),
+        [[1, 1, 3, 2], [1, 1, 3, 2], [4, 4, 10, 6], [3, 3, 7, 4]],
+    ),
+    (
+        "output_padding_as_zeros",
+        "transposed_conv",
+        tconv(stride=2, padding=1, output_padding=1),
+        [[1, 3, 2, 0], [4, 10, 6, 0], [3, 7, 4, 0], [0, 0, 0, 0]],
+    ),
+    ("ignored_output_padding", "transposed_conv", tconv(stride=2, padding=1, output_padding=1), SLIDES_S2P1),
+    # [[1, 2], [3, 4]] scattered with kernel [[1, 2], [3, 4]] at stride 1, dilation ignored
+    (
+        "ignored_dilation",
+        "transposed_conv",
+        tconv(kernel=[[1, 2], [3, 4]], dilation=2),
+        [[1, 4, 4], [6, 20, 16], [9, 24, 16]],
+    ),
+    # kernel [[1, 0], [0, 0]] picks each window's top-left; rotated, its bottom-right
+    ("conv_flipped_kernel", "conv", conv(kernel=[[1, 0], [0, 0]]), [[5, 6], [8, 9]]),
+    ("conv_forgot_padding", "conv", conv(padding=1), [[12, 16], [24, 28]]),
+    ("conv_padded_one_side", "conv", conv(padding=1), [[1, 3, 5], [5, 12, 16], [11, 24, 28]]),
+    # 4×4 input, 2×2 ones, stride 3: the second window per direction sticks out (missing cells 0)
+    ("conv_ceil", "conv", conv(input=X4, stride=3), [[14, 12], [27, 16]]),
+    ("conv_ignored_dilation", "conv", conv(kernel=[[1, 2], [3, 4]], dilation=2), [[37, 47], [67, 77]]),
+    # the slides' transposed example computed where a conv was asked (the conv gives [[10]])
+    ("conv_computed_transposed", "conv", conv(input=X, kernel=ONES3, stride=2, padding=1), SLIDES_S2P1),
+    # slides: 3×3 input, 2×2 kernel, stride 2, padding 1 -> 4×4; (3−1)·2 + 2 + 2·1 = 8
+    ("shape_added_padding", "output_shape", shape(stride=2, padding=1), [[8, 8]]),
+    ("shape_conv_formula", "output_shape", shape(stride=2, padding=1), [[2, 2]]),
+    # slides' conv: 4×4 input, 2×2 kernel, stride 2, padding 1 -> 3×3; (4−1)·2 − 2 + 2 = 6
+    ("shape_transposed_formula", "output_shape", shape(operation="conv", input_size=4, stride=2, padding=1), [[6, 6]]),
+    ("shape_ignored_dilation", "output_shape", shape(kernel_size=3, dilation=2), [[5, 5]]),
+    ("shape_ceil", "output_shape", shape(operation="conv", input_size=5, stride=2), [[3, 3]]),
+    (
+        "shape_ignored_output_padding",
+        "output_shape",
+        shape(kernel_size=3, stride=2, padding=1, output_padding=1),
+        [[5, 5]],
+    ),
+]
+
+
+def test_every_rule_has_a_case():
+    assert sorted(name for name, *_ in CASES) == sorted(m.name for m in MISTAKES)
+
+
+@pytest.mark.parametrize("name,ptype,params,expected", CASES, ids=[c[0] for c in CASES])
+def test_rule_predicts_hand_computed_answer_and_is_diagnosed(name, ptype, params, expected):
+    rule = mistake(name)
+    answer = problem_type(ptype).solve(params)
+    assert rule.types == (ptype,)
+    assert rule.predict(params) == expected
+    assert expected != answer
+    assert diagnose(ptype, params, answer, expected) is rule
+
+
+def test_slides_answers_are_what_the_solver_gives():
+    assert problem_type("transposed_conv").solve(tconv(stride=2)) == SLIDES_S2P0
+    assert problem_type("transposed_conv").solve(tconv(stride=2, padding=1)) == SLIDES_S2P1
+
+
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("forgot_crop", tconv(stride=2)),  # no padding to forget
+        ("padded_input", tconv(stride=2)),
+        ("ignored_stride", tconv()),
+        ("inserted_s_zeros", tconv()),
+        ("overwrote_overlaps", tconv(kernel=[[1, 2], [3, 4]], stride=2)),  # copies do not overlap
+        ("tiled_without_overlap", tconv(kernel=[[1, 2], [3, 4]], stride=2)),
+        ("unflipped_kernel", tconv(kernel=ONES3, stride=2)),  # rotation changes nothing
+        ("output_padding_top_left", tconv(stride=2, padding=1)),
+        ("output_padding_as_zeros", tconv(stride=2, output_padding=1)),  # extra rows lie beyond F: zeros anyway
+        ("ignored_dilation", tconv()),
+        ("conv_forgot_padding", conv()),
+        ("conv_ceil", conv()),
+        ("conv_padded_one_side", conv(stride=2, padding=1)),  # no window reaches the far padding
+        ("shape_ceil", shape(operation="conv", input_size=4, stride=2, kernel_size=2)),
+        ("shape_added_padding", shape(operation="conv", padding=1)),
+        ("shape_ignored_output_padding", shape()),
+    ],
+)
+def test_rule_does_not_apply(name, params):
+    assert mistake(name).rule(params) is None
+    assert mistake(name).predict(params) is None
+
+
+def test_inserted_zeros_names_the_answer_when_tiling_gives_the_same():
+    # stride 2 with a 3×3 kernel: copies 3 apart is both mistakes; only inserted_s_zeros claims it
+    assert mistake("tiled_without_overlap").rule(tconv(stride=2, padding=1)) is None
+    assert mistake("inserted_s_zeros").rule(tconv(stride=2, padding=1)) is not None
+
+
+def test_same_size_stride_one_problem_leaves_rotation_rules_to_the_operation_rules():
+    # stride 1, 3×3 kernel, padding 1: transposed conv of w == conv with w rotated
+    params = tconv(kernel=[[1, 2, 0], [0, 1, 0], [0, 0, 3]], padding=1)
+    assert mistake("unflipped_kernel").rule(params) is None
+    assert mistake("computed_conv").rule(params) is not None
+    conv_params = conv(kernel=[[1, 2, 0], [0, 1, 0], [0, 0, 3]], padding=1)
+    assert mistake("conv_computed_transposed").rule(conv_params) is None
+    assert mistake("conv_flipped_kernel").rule(conv_params) is not None
+
+
+def test_rule_coinciding_with_the_answer_predicts_none():
+    # only the last stamp is nonzero: overwriting leaves the same numbers as adding
+    params = tconv(input=[[0, 0], [0, 1]], stride=2)
+    assert mistake("overwrote_overlaps").rule(params) == problem_type("transposed_conv").solve(params)
+    assert mistake("overwrote_overlaps").predict(params) is None
+
+
+def _naive_grouped_conv(x, w_t, groups):
+    """conv2d (stride 1, no padding) where output channel co of group g reads input channel ci of g
+    through the transposed-layout weight w_t[ci, co_local]."""
+    x, w_t = np.asarray(x), np.asarray(w_t)
+    c_in, h, wd = x.shape
+    cig, cog, kh, kw = c_in // groups, w_t.shape[1], w_t.shape[2], w_t.shape[3]
+    out = np.zeros((cog * groups, h - kh + 1, wd - kw + 1), dtype=np.int64)
+    for co in range(cog * groups):
+        g = co // cog
+        for ci in range(g * cig, (g + 1) * cig):
+            for i in range(h - kh + 1):
+                for j in range(wd - kw + 1):
+                    out[co, i, j] += int((x[ci, i : i + kh, j : j + kw] * w_t[ci, co - g * cog]).sum())
+    return out.tolist()
+
+
+def test_computed_conv_with_channels_uses_the_same_channel_pairs():
+    rng = np.random.default_rng(5)
+    x = rng.integers(-2, 3, (4, 4, 4)).tolist()
+    w = rng.integers(-2, 3, (4, 3, 2, 2)).tolist()  # (C_in, C_out/groups, kH, kW), groups 2: C_out 6
+    params = tconv(input=x, kernel=w, groups=2)
+    assert mistake("computed_conv").rule(params) == _naive_grouped_conv(x, w, 2)
+
+
+def test_forgot_crop_with_channels_is_the_padding_free_result():
+    from exercisegen.solver import conv_transpose2d
+
+    rng = np.random.default_rng(6)
+    x = rng.integers(-2, 3, (2, 2, 3)).tolist()
+    w = rng.integers(-2, 3, (2, 2, 3, 3)).tolist()
+    params = tconv(input=x, kernel=w, stride=2, padding=1)
+    predicted = mistake("forgot_crop").predict(params)
+    assert predicted == conv_transpose2d(x, w, stride=2).tolist()
+    assert (
+        diagnose("transposed_conv", params, problem_type("transposed_conv").solve(params), predicted).name
+        == "forgot_crop"
+    )
+
+
+def test_overwrote_overlaps_with_channels_sums_channels_but_overwrites_within_one():
+    x = [[[1, 1]], [[10, 10]]]  # two input channels, 1×2 each
+    w = [[[[1, 1]]], [[[1, 1]]]]  # (2, 1, 1, 2): one output channel
+    params = tconv(input=x, kernel=w)
+    # each channel alone: [1, 1, 1] (the shared middle cell overwritten, not 2); summed: [11, 11, 11]
+    assert mistake("overwrote_overlaps").predict(params) == [[[11, 11, 11]]]
+    assert problem_type("transposed_conv").solve(params) == [[[11, 22, 11]]]
+
+
+def test_partial_match_names_the_rule_despite_another_slip():
+    params = tconv(stride=2)
+    answer = problem_type("transposed_conv").solve(params)
+    predicted = mistake("overwrote_overlaps").predict(params)
+    slipped = [row[:] for row in predicted]
+    slipped[0][0] = 7  # a cell where overwriting and adding agree: another, unrelated slip
+    assert diagnose("transposed_conv", params, answer, slipped).name == "overwrote_overlaps"
+    slipped[2][2] = 10  # a telling cell (overlap) now has the right value: no longer the rule
+    assert diagnose("transposed_conv", params, answer, slipped) is None
+
+
+def test_diagnose_ignores_right_answers_blanks_and_noise():
+    params = tconv(stride=2, padding=1)
+    assert diagnose("transposed_conv", params, SLIDES_S2P1, SLIDES_S2P1) is None
+    assert diagnose("transposed_conv", params, SLIDES_S2P1, [[0, 0, 0], [0, 0, 0], [0, 0, 0]]) is None
+    assert diagnose("transposed_conv", params, SLIDES_S2P1, [[1, 3]]) is None
+    blanked = [row[:] for row in SLIDES_S2P0]
+    blanked[0][0] = None
+    assert diagnose("transposed_conv", params, SLIDES_S2P1, blanked) is None
+    assert diagnose("design", {}, [[2, 1, 0]], [[1, 1, 1]]) is None
+
+
+def test_diagnose_matches_floats_within_tolerance():
+    params = tconv(input=[[0.5, 1.0], [1.5, 2.0]], stride=2, padding=1)
+    answer = problem_type("transposed_conv").solve(params)
+    written = [[round(v + 0.004, 3) for v in row] for row in mistake("forgot_crop").predict(params)]
+    assert diagnose("transposed_conv", params, answer, written, atol=0.01).name == "forgot_crop"
+    assert diagnose("transposed_conv", params, answer, written) is None
+
+
+def test_sentences_are_one_plain_sentence():
+    for rule in MISTAKES:
+        assert rule.sentence == f"{rule.summary}: {rule.advice}"
+        assert rule.sentence.endswith(".") and rule.sentence.count(". ") == 0, rule.name
+        assert rule.summary.startswith(("You ", "Your ")), rule.name
+    assert mistake("forgot_crop").sentence == (
+        "You kept the padded border: in a transposed convolution padding removes rows and columns from the "
+        "output — crop p from every side of the full scatter result."
+    )
+
+
+def test_rules_for_types():
+    assert [m.name for m in rules_for("design")] == []
+    assert [m.name for m in rules_for("conv_matrix")] == []
+    assert {m.types for m in MISTAKES} == {("transposed_conv",), ("conv",), ("output_shape",)}
+
+
+def test_confusable():
+    params = tconv(stride=2, padding=1)
+    assert not confusable("transposed_conv", params, SLIDES_S2P1)
+    # stride 1, all-ones 3×3 kernel, padding 1: the transposed conv equals the ordinary conv
+    same = tconv(input=X3, padding=1)
+    assert confusable("transposed_conv", same, problem_type("transposed_conv").solve(same))
+    # stride 2, kernel 1×2 of ones: overwriting and ignoring the stride... check a pair that coincides
+    conv_same = shape(operation="conv", input_size=5, kernel_size=3, padding=1)  # "same" conv: both formulas give 5
+    assert confusable("output_shape", conv_same, [[5, 5]])
+
+
+def test_confusable_sees_two_rules_with_one_prediction(monkeypatch):
+    params = tconv(stride=2, padding=1)
+    twin = mistakes.Mistake("twin", ("transposed_conv",), "You", "twin.", mistakes.forgot_crop)
+    monkeypatch.setattr(mistakes, "MISTAKES", mistakes.MISTAKES + (twin,))
+    assert confusable("transposed_conv", params, SLIDES_S2P1)
+
+
+def test_random_draws_predictions_never_raise():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        s, p, d = int(rng.integers(1, 4)), int(rng.integers(0, 3)), int(rng.integers(1, 3))
+        op = int(rng.integers(0, max(s, d)))
+        params = tconv(
+            input=rng.integers(-3, 4, (int(rng.integers(1, 4)), int(rng.integers(1, 4)))).tolist(),
+            kernel=rng.integers(-2, 3, (int(rng.integers(1, 4)), int(rng.integers(1, 4)))).tolist(),
+            stride=[s, int(rng.integers(1, 3))],
+            padding=p,
+            output_padding=[op, 0],
+            dilation=d,
+        )
+        try:
+            answer = problem_type("transposed_conv").solve(params)
+        except Exception:
+            continue
+        for rule in rules_for("transposed_conv"):
+            predicted = rule.predict(params)
+            assert predicted is None or predicted != answer
+        confusable("transposed_conv", params, answer)
+
+
+def test_two_rules_do_not_coincide_on_the_slides_examples():
+    for params in (tconv(stride=2, padding=1), tconv(stride=2, padding=1, output_padding=1), tconv(stride=2)):
+        predictions = [(m.name, m.predict(params)) for m in rules_for("transposed_conv")]
+        predictions = [(n, p) for n, p in predictions if p is not None]
+        for (a, pa), (b, pb) in itertools.combinations(predictions, 2):
+            assert pa != pb, (a, b)
