@@ -1,0 +1,157 @@
+"""End to end: generate a 30-student set, submit perfect, mistaken and garbage files, grade, check."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exercisegen.cli import main
+from exercisegen.mistakes import rules_for
+from exercisegen.variants import key_from_json
+
+SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def block_text(answer):
+    blocks = answer if answer and isinstance(answer[0][0], list) else [answer]
+    return "\n\n".join("\n".join(" ".join(str(v) for v in row) for row in block) for block in blocks)
+
+
+def sheet(key, variant, answers):
+    lines = [f'set: "{key.set_title}"', f'student: "{variant.student_id}"', f'variant: "{variant.code}"', "answers:"]
+    for pid, answer in answers.items():
+        lines.append(f"  {pid}: |")
+        lines += ["    " + line if line else "" for line in block_text(answer).split("\n")]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    base = tmp_path_factory.mktemp("set")
+    roster = base / "roster.csv"
+    roster.write_text("id,name\n" + "".join(f"s{i:02d},Student {i}\n" for i in range(1, 31)))
+    out = base / "out"
+    result = run("generate", SPECS / "transposed_homework.yaml", "--roster", roster, "--out", out, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    return out, key_from_json((out / "key.json").read_text(), "key.json")
+
+
+def test_perfect_files_score_100_and_mistakes_are_named(generated, tmp_path):
+    out, key = generated
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    expected_mistakes = {}
+    for variant in key.variants:
+        answers = {p.id: p.answer for p in variant.problems}
+        if variant.student_id in ("s01", "s02", "s03"):
+            (subs / f"{variant.student_id}.yaml").write_text(sheet(key, variant, answers))
+            continue
+        # every other student makes one modelled mistake, cycling through the (problem, rule) pairs
+        # that apply to their variant so that many rules get exercised
+        combos = [
+            (problem, rule)
+            for problem in variant.problems
+            for rule in rules_for(problem.type)
+            if rule.predict(problem.params) is not None
+        ]
+        problem, rule = combos[(int(variant.student_id[1:]) * 7) % len(combos)]
+        answers[problem.id] = rule.predict(problem.params)
+        expected_mistakes[variant.student_id] = (problem.id, rule.name)
+        (subs / f"{variant.student_id}.json").write_text(json.dumps({
+            "set": key.set_title, "student": variant.student_id, "variant": variant.code, "answers": answers,
+        }))
+    grades = tmp_path / "grades"
+    result = run("grade", "--key", out / "key.json", subs, "--out", grades)
+    assert result.exit_code == 0, result.output
+    rows = {r["student_id"]: r for r in csv.DictReader(io.StringIO((grades / "gradebook.csv").read_text()))}
+    assert len(rows) == 30
+    for sid in ("s01", "s02", "s03"):
+        assert rows[sid]["percent"] == "100.0" and rows[sid]["status"] == "ok"
+    results = json.loads((grades / "results.json").read_text())
+    named = {}
+    for entry in results["entries"]:
+        for p in entry.get("problems", []):
+            if p.get("mistake"):
+                named[entry["student_id"]] = (p["id"], p["mistake"])
+    assert named == expected_mistakes
+    assert len({rule for _, rule in expected_mistakes.values()}) >= 10
+    sid, (pid, rule) = next(iter(expected_mistakes.items()))
+    feedback = (grades / "feedback" / f"{sid}.txt").read_text()
+    from exercisegen.mistakes import mistake
+
+    assert mistake(rule).sentence in feedback.replace("\n", " ") or mistake(rule).summary in feedback
+    assert (grades / "summary.pdf").read_bytes().startswith(b"%PDF")
+    assert (grades / "feedback" / f"{sid}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_garbage_files_become_error_rows_and_others_are_graded(generated, tmp_path):
+    out, key = generated
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    v1, v2 = key.variants[0], key.variants[1]
+    (subs / "good.yaml").write_text(sheet(key, v1, {p.id: p.answer for p in v1.problems}))
+    (subs / "empty.yaml").write_text("")
+    (subs / "binary.yaml").write_bytes(os.urandom(300) + b"\x00")
+    (subs / "bomb.yaml").write_text("a: &a [1, 2]\nb: [*a, *a, *a]\n")
+    (subs / "nan.yaml").write_text(sheet(key, v2, {v2.problems[0].id: [[float("nan"), 1]]}).replace("nan", ".nan"))
+    (subs / "huge.yaml").write_bytes(b"#" * (3 * 1024 * 1024))
+    grades = tmp_path / "grades"
+    result = run("grade", "--key", out / "key.json", subs, "--out", grades)
+    assert result.exit_code == 1
+    rows = list(csv.DictReader(io.StringIO((grades / "gradebook.csv").read_text())))
+    ok = [r for r in rows if r["status"] == "ok"]
+    assert [r["student_id"] for r in ok] == [v1.student_id] or {r["student_id"] for r in ok} <= {v1.student_id, v2.student_id}
+    assert next(r for r in rows if r["student_id"] == v1.student_id)["percent"] == "100.0"
+    errors = [r for r in rows if r["status"] == "error"]
+    paths = " ".join(r["message"] for r in errors)
+    for name in ("empty.yaml", "binary.yaml", "bomb.yaml", "huge.yaml"):
+        assert name in paths
+    assert all("\n" not in r["message"] for r in errors)
+
+
+def test_existing_grades_dir_needs_force(generated, tmp_path):
+    out, _ = generated
+    grades = tmp_path / "grades"
+    grades.mkdir()
+    (grades / "x").write_text("old")
+    result = run("grade", "--key", out / "key.json", out / "answers", "--out", grades)
+    assert result.exit_code == 2
+    assert (grades / "x").read_text() == "old"
+
+
+def test_check_catches_an_unfilled_cell_and_accepts_a_complete_file(generated, tmp_path):
+    out, key = generated
+    variant = key.variants[0]
+    answers = {p.id: p.answer for p in variant.problems}
+    good = tmp_path / "good.yaml"
+    good.write_text(sheet(key, variant, answers))
+    result = run("check", good)
+    assert result.exit_code == 0, result.output
+    assert "ready to submit" in result.output
+    text = sheet(key, variant, answers).splitlines()
+    row = next(i for i, line in enumerate(text) if line.startswith("    ") and line.strip())
+    first = text[row].split()
+    text[row] = "    " + " ".join(["?"] + first[1:])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("\n".join(text) + "\n")
+    result = run("check", bad)
+    assert result.exit_code == 1
+    assert "row 1, column 1 is still ?" in result.output
+
+
+def test_check_unreadable_file_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    result = run("check", bad)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
