@@ -204,6 +204,7 @@ def validate(specs: tuple[str, ...]) -> None:
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Overrides the spec's paper.")
 @click.option("--no-pdf", is_flag=True, help="Skip worksheets, solutions and packets.")
 @click.option("--force", is_flag=True, help="Replace a non-empty --out directory.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Processes for the PDFs [default: 2 if the machine has 2 cores].")
 def generate(
     spec_path: str,
     out_dir: str,
@@ -214,6 +215,7 @@ def generate(
     paper: str | None,
     no_pdf: bool,
     force: bool,
+    jobs: int | None,
 ) -> None:
     """Make every student's variant: key.json, answer templates, worksheet and solution PDFs.
 
@@ -247,7 +249,8 @@ def generate(
     key = build_key(spec, students, seed=seed, secret=secret)
     if paper is not None:
         key = dataclasses.replace(key, paper=paper)
-    write_atomically(target, force, lambda tmp: write_set(key, tmp, with_pdf=not no_pdf))
+    jobs = min(2, os.cpu_count() or 1) if jobs is None else jobs
+    write_atomically(target, force, lambda tmp: write_set(key, tmp, with_pdf=not no_pdf, jobs=jobs))
     n = len(key.variants)
     what = "key.json, answer templates" + ("" if no_pdf else ", worksheets, solutions and class packets")
     click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")

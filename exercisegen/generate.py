@@ -45,27 +45,68 @@ def set_readme(key: Key, with_pdf: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_set(key: Key, directory: Path, with_pdf: bool) -> None:
-    """Write every file of a generated set into `directory` (an empty, private temporary folder)."""
-    from exercisegen.answers import answer_template
-    from exercisegen.problems import problem_type
+def write_set(key: Key, directory: Path, with_pdf: bool, jobs: int = 1) -> None:
+    """Write every file of a generated set into `directory` (an empty, private temporary folder);
+    with `jobs` > 1 the PDFs are rendered by that many processes (the bytes are the same)."""
+    from exercisegen.answers import answer_template, layouts_of
 
     stems = file_stems([v.student_id for v in key.variants])
     write_text(directory / "key.json", key_to_json(key))
     for variant in key.variants:
-        layouts = {p.id: problem_type(p.type).answer_layout(p.params) for p in variant.problems}
-        template = answer_template(key.set_title, variant, layouts)
+        template = answer_template(key.set_title, variant, layouts_of(variant))
         write_text(directory / "answers" / f"{stems[variant.student_id]}.yaml", template)
     if with_pdf:
-        from exercisegen.render.solution import write_solution
-        from exercisegen.render.worksheet import write_packet, write_worksheet
-
         (directory / "worksheets").mkdir()
         (directory / "solutions").mkdir()
-        for variant in key.variants:
-            stem = stems[variant.student_id]
-            write_worksheet(key, variant, str(directory / "worksheets" / f"{stem}.pdf"))
-            write_solution(key, variant, str(directory / "solutions" / f"{stem}.pdf"))
-        write_packet(key, key.variants, str(directory / "class-worksheets.pdf"), "worksheet")
-        write_packet(key, key.variants, str(directory / "class-solutions.pdf"), "solution")
+        parts = _pdf_parts(len(key.variants), jobs)
+        if len(parts) == 1:
+            _render_part(key, stems, str(directory), *parts[0])
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=len(parts)) as pool:
+                futures = [pool.submit(_render_part, key, stems, str(directory), *part) for part in parts]
+                for future in futures:
+                    future.result()
     write_text(directory / "README.txt", set_readme(key, with_pdf))
+
+
+MIN_STUDENTS_PER_JOB = 10
+# Share of the solutions rendered by the worksheet process, so that both processes take about as long
+# (a solution costs about twice a worksheet; each packet reuses its process's stories).
+SOLUTION_SHARE_OF_WORKSHEET_JOB = 0.3
+
+Part = tuple[tuple[int, ...], bool, tuple[int, ...], bool]  # worksheets, worksheet packet, solutions, packet
+
+
+def _pdf_parts(n: int, jobs: int) -> list[Part]:
+    """Split the PDF work: one part per process (two at most: worksheets+packet, solutions+packet)."""
+    everyone = tuple(range(n))
+    if jobs < 2 or n < 2 * MIN_STUDENTS_PER_JOB:
+        return [(everyone, True, everyone, True)]
+    m = int(n * SOLUTION_SHARE_OF_WORKSHEET_JOB)
+    return [(everyone, True, everyone[:m], False), ((), False, everyone[m:], True)]
+
+
+def _render_part(
+    key: Key,
+    stems: dict[str, str],
+    directory: str,
+    worksheets: tuple[int, ...],
+    worksheet_packet: bool,
+    solutions: tuple[int, ...],
+    solution_packet: bool,
+) -> None:
+    """Render some students' worksheets and solutions, and optionally the class packets."""
+    from exercisegen.render import write_packet, write_solution, write_worksheet
+
+    for i in worksheets:
+        variant = key.variants[i]
+        write_worksheet(key, variant, f"{directory}/worksheets/{stems[variant.student_id]}.pdf")
+    if worksheet_packet:
+        write_packet(key, key.variants, f"{directory}/class-worksheets.pdf", "worksheet")
+    for i in solutions:
+        variant = key.variants[i]
+        write_solution(key, variant, f"{directory}/solutions/{stems[variant.student_id]}.pdf")
+    if solution_packet:
+        write_packet(key, key.variants, f"{directory}/class-solutions.pdf", "solution")
