@@ -257,9 +257,7 @@ def gather_flowables(view: GatherView, stride: tuple[int, int]) -> list[Flowable
             return {"fill": "light", "faint": True}
         return {"faint": True} if inserted(zr, zc) else {"bold": True}
 
-    border = (
-        f"2. border of d{DOT}(k{MINUS}1){MINUS}p zeros (top {top}, left {left}, bottom {bottom}, right {right}; shaded)"
-    )
+    border = f"top {top}, left {left}, bottom {bottom}, right {right}"
     dil = "" if view.dilation == (1, 1) else f", dilation {view.dilation[0]}"
     grids = [
         matrix_grid(view.zero_inserted, f"1. input with stride{MINUS}1 zeros between elements", width, zero_marks),
@@ -341,6 +339,9 @@ def formula_flowables(steps: Sequence[ShapeStep]) -> list[Flowable]:
     return items
 
 
+MIN_VIEW_SPACE = 70 * mm  # room needed below a step-view heading, else it starts on the next page
+
+
 def explanation_flowables(explanation: Explanation, problem: Problem, frame: Frame) -> list[Flowable]:
     """One explanation view: a heading and its drawing."""
     heading = Paragraph(para_text(explanation.title), VIEW_HEADING)
@@ -362,7 +363,8 @@ def explanation_flowables(explanation: Explanation, problem: Problem, frame: Fra
     # Formulas and text stay whole; a long drawing keeps at least its heading and first part together.
     if kind in ("formula", "text") or len(body) <= 2:
         return [KeepTogether([heading, *body])]
-    return [KeepTogether([heading, *body[:2]]), *body[2:]]
+    # a drawing's heading and note must not stand alone at the foot of a page
+    return [CondPageBreak(MIN_VIEW_SPACE), KeepTogether([heading, *body[:2]]), *body[2:]]
 
 
 # ---------------------------------------------------------------- the solution story
