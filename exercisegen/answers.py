@@ -102,7 +102,10 @@ def answer_template(set_title: str, variant: Variant, layouts: Mapping[str, Answ
         for index, (rows, cols) in enumerate(layout.blocks):
             if index:
                 lines.append("")  # a blank line separates channels
-            lines.extend(["    " + " ".join(["?"] * cols)] * rows)
+            if layout.reveal_shape:
+                lines.extend(["    " + " ".join(["?"] * cols)] * rows)
+            else:
+                lines.append("    ?")  # the size is part of the question: the student writes the rows
     return "\n".join(lines) + "\n"
 
 
@@ -142,6 +145,8 @@ def _describe(problem_type: str, params: Mapping[str, Any], layout: AnswerLayout
         return f"{what}: {' '.join(layout.labels)}" if what else (layout.hint or " ".join(layout.labels))
     rows, cols = layout.blocks[0]
     size = f"{_count(rows, 'row')} {TIMES} {_count(cols, 'number')}"
+    if not layout.reveal_shape:
+        size = "work out its size yourself and write one line per row"
     if len(layout.blocks) > 1:
         size = f"{len(layout.blocks)} channels of {size}, a blank line between channels"
     text = f"{what}, {size}" if what else size
@@ -489,6 +494,16 @@ def _answer_messages(answer: SubmittedAnswer, layout: AnswerLayout | None) -> li
         return ["no answer yet"]
     if all(isinstance(cell, Blank) for *_, cell in cells):
         return ["not answered yet (every number is still ?)"]
+    if layout is not None and not layout.reveal_shape:
+        # the size is part of the question: boxes left empty around the grid are not holes in it
+        answer = SubmittedAnswer(trim_blank_border(answer.blocks))
+        cells = [
+            (b, r, c, cell)
+            for b, block in enumerate(answer.blocks)
+            for r, row in enumerate(block)
+            for c, cell in enumerate(row)
+        ]
+        layout = None
     messages = []
     if layout is not None:
         problem = shape_problem(answer.blocks, layout.blocks)
@@ -507,6 +522,23 @@ def _answer_messages(answer: SubmittedAnswer, layout: AnswerLayout | None) -> li
     if len(to_fix) > MAX_MESSAGES_PER_PROBLEM:
         messages.append(f"and {len(to_fix) - MAX_MESSAGES_PER_PROBLEM} more cells to fill in or fix")
     return messages
+
+
+def trim_blank_border(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Drop blank cells at the end of each row and then blank rows at the bottom of each block
+    (a grid written into the top-left corner of a larger box area)."""
+    trimmed = []
+    for block in blocks:
+        rows = [tuple(row) for row in block]
+        width = max(
+            (max((c + 1 for c, cell in enumerate(row) if not isinstance(cell, Blank)), default=0) for row in rows),
+            default=0,
+        )
+        rows = [row[:width] for row in rows]
+        while rows and all(isinstance(cell, Blank) for cell in rows[-1]):
+            rows.pop()
+        trimmed.append(tuple(rows))
+    return tuple(trimmed)
 
 
 def cell_name(block: int, row: int, col: int, several_blocks: bool) -> str:

@@ -24,6 +24,7 @@ from exercisegen.answers import (
     cell_value,
     parse_submission,
     shape_problem,
+    trim_blank_border,
 )
 from exercisegen.errors import SubmissionError
 from exercisegen.mistakes import diagnose, mistake
@@ -127,6 +128,8 @@ def grade_problem(problem: Problem, answer: SubmittedAnswer | None) -> ProblemRe
     shape = tuple((len(block), len(block[0])) for block in expected)
     total = sum(rows * cols for rows, cols in shape)
     blocks = answer.blocks if answer is not None else ()
+    if blocks and not problem_type(problem.type).answer_layout(problem.params).reveal_shape:
+        blocks = trim_blank_border(blocks)  # the grid was written into a larger box area
     cells = [
         (b, r, c, cell) for b, block in enumerate(blocks) for r, row in enumerate(block) for c, cell in enumerate(row)
     ]

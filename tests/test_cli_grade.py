@@ -155,3 +155,74 @@ def test_check_unreadable_file_is_one_line_exit_2(tmp_path):
     result = run("check", bad)
     assert result.exit_code == 2
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+
+
+def _fill_pdf(src: Path, dst: Path, values: dict[str, str]) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(src)))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    with open(dst, "wb") as handle:
+        writer.write(handle)
+
+
+def _field_values(problem, answer) -> dict[str, str]:
+    blocks = answer if isinstance(answer[0][0], list) else [answer]
+    return {
+        f"{problem.id}:{b}:{r}:{c}": str(v).replace("-", "\u2212")
+        for b, block in enumerate(blocks)
+        for r, row in enumerate(block)
+        for c, v in enumerate(row)
+    }
+
+
+def test_filled_worksheet_pdfs_grade_like_yaml_files(tmp_path):
+    out = tmp_path / "set"
+    result = run("generate", SPECS / "transposed_homework.yaml", "--variants", 2, "--out", out, "--jobs", 1)
+    assert result.exit_code == 0, result.output
+    key = key_from_json((out / "key.json").read_text(), "key.json")
+    perfect, partial = key.variants
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    values = {}
+    for problem in perfect.problems:
+        values.update(_field_values(problem, problem.answer))
+    _fill_pdf(out / "worksheets" / f"{perfect.student_id}.pdf", subs / "perfect.pdf", values)
+    # the second student leaves the hidden-size problem's grid one column short and its other answers right
+    values = {}
+    for problem in partial.problems:
+        answer = problem.answer
+        if problem.params.get("ask_shape"):
+            answer = [row[:-1] for row in answer]
+        values.update(_field_values(problem, answer))
+    _fill_pdf(out / "worksheets" / f"{partial.student_id}.pdf", subs / "partial.pdf", values)
+    (subs / "partial.yaml").write_text(sheet(key, partial, {p.id: p.answer for p in partial.problems}))
+    os.utime(subs / "partial.yaml", (1_000_000_000, 1_000_000_000))  # older: the PDF counts
+    grades = tmp_path / "grades"
+    result = run("grade", "--key", out / "key.json", subs, "--out", grades)
+    assert result.exit_code == 1  # the older duplicate is reported as an error row
+    rows = list(csv.DictReader(io.StringIO((grades / "gradebook.csv").read_text())))
+    by = {(r["student_id"], r["status"]): r for r in rows}
+    assert by[(perfect.student_id, "ok")]["percent"] == "100.0"
+    hidden = next(p for p in partial.problems if p.params.get("ask_shape"))
+    ok_row = by[(partial.student_id, "ok")]
+    assert ok_row[hidden.id] == "0"
+    total_points = sum(p.points for p in partial.problems)
+    assert float(ok_row["total"]) == total_points - hidden.points
+    assert "older" in by[(partial.student_id, "error")]["message"]
+
+
+def test_hidden_shape_template_and_check(tmp_path):
+    out = tmp_path / "set"
+    assert run("generate", SPECS / "transposed_homework.yaml", "--variants", 1, "--out", out, "--no-pdf").exit_code == 0
+    key = key_from_json((out / "key.json").read_text(), "key.json")
+    variant = key.variants[0]
+    hidden = next(p for p in variant.problems if p.params.get("ask_shape"))
+    template = (out / "answers" / f"{variant.student_id}.yaml").read_text()
+    assert f"  {hidden.id}: |\n    ?\n" in template
+    answers = {p.id: p.answer for p in variant.problems}
+    good = tmp_path / "good.yaml"
+    good.write_text(sheet(key, variant, answers))
+    result = run("check", good, "--key", out / "key.json")
+    assert result.exit_code == 0, result.output

@@ -53,6 +53,8 @@ def _expected_fields(variant: Variant) -> set[str]:
     for problem in variant.problems:
         layout = problem_type(problem.type).answer_layout(problem.params)
         for b, (rows, cols) in enumerate(layout.blocks):
+            if not layout.reveal_shape:
+                rows, cols = layout.canvas  # the size is asked too: a larger box area
             names |= {f"{problem.id}:{b}:{r}:{c}" for r in range(rows) for c in range(cols)}
     return names
 

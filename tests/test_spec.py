@@ -140,6 +140,7 @@ def test_rich_spec_gives_records_with_defaults_filled_in():
             ("groups", Draw("fixed", (1,))),
             ("in_channels", Draw("fixed", (1,))),
             ("out_channels", Draw("fixed", (1,))),
+            ("ask_shape", False),
         ),
         constraints=Constraints(
             max_output_size=6,
@@ -173,6 +174,7 @@ def test_rich_spec_other_types_take_type_defaults():
         "groups",
         "in_channels",
         "out_channels",
+        "ask_shape",
     ]
     assert conv.field("groups") == Draw("fixed", (2,))
 

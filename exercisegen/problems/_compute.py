@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
@@ -50,6 +51,8 @@ def draw(spec: "ProblemSpec", rng: "np.random.Generator", transposed: bool) -> d
         params["output_padding"] = draw_value(field("output_padding"), rng)
     params["dilation"] = dilation
     params["groups"] = groups
+    if field("ask_shape"):
+        params["ask_shape"] = True
     try:
         answer = solve(params, transposed)
     except ParameterError:
@@ -141,14 +144,30 @@ def statement(params: dict[str, Any], transposed: bool) -> str:
             f" The input has {channels} channels; the kernel is laid out as {layout}."
             " Write one output grid per output channel."
         )
+    elif params.get("ask_shape"):
+        text += (
+            " The size of the output is part of the question: work it out, then write the grid into the"
+            " top-left corner of the answer area and leave the boxes outside it empty."
+        )
     else:
         text += " Write the whole output grid."
     return text
 
 
 def answer_layout(params: dict[str, Any], transposed: bool) -> AnswerLayout:
-    """One block per output channel, shaped like the output."""
-    return layout_of_grid(solve(params, transposed))
+    """One block per output channel, shaped like the output (hidden when the size is asked too)."""
+    layout = layout_of_grid(solve(params, transposed))
+    if not params.get("ask_shape"):
+        return layout
+    return dataclasses.replace(layout, reveal_shape=False, canvas=hidden_canvas(layout.blocks))
+
+
+def hidden_canvas(blocks: tuple[tuple[int, int], ...]) -> tuple[int, int]:
+    """A square box area that holds the answer without telling its size: 8×8, or the next multiple
+    of 4 above the largest side plus one (so the last row and column are never all used)."""
+    largest = max(max(rows, cols) for rows, cols in blocks)
+    side = 8 if largest < 8 else 4 * (largest // 4 + 1)
+    return (side, side)
 
 
 def shape_steps(params: dict[str, Any], transposed: bool) -> tuple[ShapeStep, ...]:

@@ -17,6 +17,7 @@ FIELDS: dict[str, Field] = {
     "groups": channels_field(),
     "in_channels": channels_field(),
     "out_channels": channels_field(),
+    "ask_shape": Field("bool", default=False, help="the student works out the output size too"),
 }
 VIEWS = ("window",)
 DEFAULT_VIEWS = ("window",)

@@ -25,6 +25,7 @@ FIELDS: dict[str, Field] = {
     "groups": channels_field(),
     "in_channels": channels_field(),
     "out_channels": channels_field(),
+    "ask_shape": Field("bool", default=False, help="the student works out the output size too"),
 }
 VIEWS = ("scatter", "gather", "matrix")
 DEFAULT_VIEWS = ("scatter",)

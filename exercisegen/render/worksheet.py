@@ -507,6 +507,12 @@ def parameter_rows(problem: Problem) -> list[tuple[str, str]]:
     return rows
 
 
+HIDDEN_SHAPE_NOTE = (
+    "The answer area is larger than the output on purpose: write the grid into its top-left corner, "
+    "one output row per row of boxes, and leave the other boxes empty."
+)
+
+
 def answer_box_width(cols: int, frame: Frame) -> float:
     """12 mm boxes, narrower (down to 9 mm) when a row of them would not fit the page."""
     if cols * BOX_WIDTH <= frame.width:
@@ -524,6 +530,8 @@ def answer_grids(
     """The answer boxes of a problem, one grid per block, captioned `title` (and the block's title)."""
     grids: list[Flowable] = []
     for b, (rows, cols) in enumerate(layout.blocks):
+        if not layout.reveal_shape and values is None:
+            rows, cols = layout.canvas  # the size is part of the question: do not draw it
         block_title = layout.block_titles[b] if b < len(layout.block_titles) else ""
         grids.append(
             AnswerGrid(
@@ -574,6 +582,8 @@ def worksheet_story(key: Key, variant: Variant) -> list[Flowable]:
         parts.append(FlowRow([*given_grids(problem), *answers], gap_x=7 * mm, gap_y=4 * mm))
         if layout.hint and not layout.labels:
             parts.append(Paragraph(para_text(layout.hint), NOTE))
+        if not layout.reveal_shape:
+            parts.append(Paragraph(para_text(HIDDEN_SHAPE_NOTE), NOTE))
         parts.append(Spacer(1, 8 * mm))
         story.append(KeepTogether(parts))
     return story
