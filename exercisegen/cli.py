@@ -204,7 +204,9 @@ def validate(specs: tuple[str, ...]) -> None:
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Overrides the spec's paper.")
 @click.option("--no-pdf", is_flag=True, help="Skip worksheets, solutions and packets.")
 @click.option("--force", is_flag=True, help="Replace a non-empty --out directory.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Processes for the PDFs [default: 2 if the machine has 2 cores].")
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), default=None, help="Processes for the PDFs [default: 2 on 2+ cores]."
+)
 def generate(
     spec_path: str,
     out_dir: str,

@@ -41,7 +41,9 @@ def parse_roster(data: bytes, filename: str) -> list[tuple[str, str]]:
         raise RosterError(f"{filename}: empty roster; write a header line `id,name` and one student per line")
     header = [h.strip().lower() for h in rows[0]]
     if "id" not in header:
-        raise RosterError(f"{filename}:1: no `id` column in the header {rows[0]!r}; name the column of student ids `id`")
+        raise RosterError(
+            f"{filename}:1: no `id` column in the header {rows[0]!r}; name the column of student ids `id`"
+        )
     id_col = header.index("id")
     name_col = header.index("name") if "name" in header else None
     students: list[tuple[str, str]] = []

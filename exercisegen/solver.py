@@ -47,7 +47,7 @@ def pair(value: IntPair, name: str) -> tuple[int, int]:
     if isinstance(value, bool):
         raise ParameterError(f"{name} must be an int or an (h, w) pair, got {value!r}")
     if isinstance(value, int) or _is_numpy_int(value):
-        return (int(value), int(value))
+        return (int(value), int(value))  # type: ignore[arg-type]  # an int or numpy integer here
     try:
         items = list(value)  # type: ignore[arg-type]
     except TypeError:

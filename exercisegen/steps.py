@@ -167,7 +167,7 @@ def scatter_view(
     full_h = (h - 1) * sh + dh * (kh - 1) + 1
     full_w = (wd - 1) * sw + dw * (kw - 1) + 1
     terms: list[list[list[Term]]] = [[[] for _ in range(full_w)] for _ in range(full_h)]
-    steps = []
+    steps: list[ScatterStep] = []
     for i in range(h):
         for j in range(wd):
             touched = []

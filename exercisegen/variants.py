@@ -305,4 +305,6 @@ def key_from_json(text: str, filename: str) -> Key:
             variants=tuple(variants),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise KeyFileError(f"{filename}: not a valid exercisegen key.json ({err}); use the key.json that `exercisegen generate` wrote") from None
+        raise KeyFileError(
+            f"{filename}: not a valid exercisegen key.json ({err}); use the key.json that `exercisegen generate` wrote"
+        ) from None

@@ -198,22 +198,26 @@ def explain(params: dict[str, Any], views: tuple[str, ...], transposed: bool) ->
     if transposed:
         kw["output_padding"] = params["output_padding"]
     pairs = list(_channel_pairs(params, transposed))
+    size = _input_size(params)
+    out_grid = grid_blocks(solve(params, transposed))[0]
+    matrix_fits = size[0] * size[1] * len(out_grid) * len(out_grid[0]) <= MAX_MATRIX_CELLS
     for view in views:
         for title, x2, w2 in pairs:
             suffix = f" ({title})" if title else ""
             if view == "scatter" and transposed:
-                out.append(Explanation("scatter", "Scatter: each input element stamps a scaled kernel" + suffix, scatter_view(x2, w2, **kw)))
+                title = "Scatter: each input element stamps a scaled kernel" + suffix
+                out.append(Explanation("scatter", title, scatter_view(x2, w2, **kw)))
             elif view == "gather" and transposed:
-                out.append(Explanation("gather", "Gather: zero-insert, border, rotated kernel" + suffix, gather_view(x2, w2, **kw)))
+                title = "Gather: zero-insert, border, rotated kernel" + suffix
+                out.append(Explanation("gather", title, gather_view(x2, w2, **kw)))
             elif view == "window" and not transposed:
                 out.append(Explanation("window", "Window by window" + suffix, window_view(x2, w2, **kw)))
+            elif view == "matrix" and matrix_fits:
+                view_record = matrix_view(x2, w2, transposed=transposed, **kw)
+                out.append(Explanation("matrix", "Matrix view" + suffix, view_record))
             elif view == "matrix":
-                size = _input_size(params)
-                out_grid = grid_blocks(solve(params, transposed))[0]
-                if size[0] * size[1] * len(out_grid) * len(out_grid[0]) > MAX_MATRIX_CELLS:
-                    out.append(Explanation("text", "Matrix view" + suffix, "The matrix view is left out: the matrix would be too large to print."))
-                else:
-                    out.append(Explanation("matrix", "Matrix view" + suffix, matrix_view(x2, w2, transposed=transposed, **kw)))
+                note = "The matrix view is left out: the matrix would be too large to print."
+                out.append(Explanation("text", "Matrix view" + suffix, note))
     if len(pairs) > 1:
         out.append(
             Explanation(

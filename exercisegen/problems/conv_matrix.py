@@ -67,7 +67,8 @@ def _conv_output_size(params: dict[str, Any]) -> tuple[int, int]:
 
 
 def _matrix(params: dict[str, Any]) -> Any:
-    return conv_matrix(as_pair(params["input_size"]), params["kernel"], stride=params["stride"], padding=params["padding"])
+    size = as_pair(params["input_size"])
+    return conv_matrix(size, params["kernel"], stride=params["stride"], padding=params["padding"])
 
 
 def _transpose_product(params: dict[str, Any]) -> Any:

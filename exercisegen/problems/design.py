@@ -71,10 +71,16 @@ def statement(params: dict[str, Any]) -> str:
     i, o, d = params["input_size"], params["output_size"], params["dilation"]
     dil = f" (dilation {d})" if d != 1 else ""
     if params["choose_kernel"]:
-        what = f"Choose a kernel size k, a stride, a padding and an output_padding so that a transposed convolution{dil}"
+        what = (
+            "Choose a kernel size k, a stride, a padding and an output_padding so that a transposed "
+            f"convolution{dil}"
+        )
     else:
         k = params["kernel_size"]
-        what = f"Choose a stride, a padding and an output_padding so that a transposed convolution with a {k}×{k} kernel{dil}"
+        what = (
+            "Choose a stride, a padding and an output_padding so that a transposed convolution with a "
+            f"{k}×{k} kernel{dil}"
+        )
     return (
         f"{what} maps a {i}×{i} input to a {o}×{o} output. Any valid choice is accepted "
         "(stride ≥ 1, padding ≥ 0, output_padding smaller than the stride or the dilation)."
