@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence, Union
 
 from exercisegen.errors import ParameterError
-from exercisegen.solver import IntPair, _check_params, _output_hw, as_array
+from exercisegen.solver import IntPair, Params2d, _check_params, _output_hw, as_array
 
 Number = Union[int, float]
 Matrix = tuple[tuple[Number, ...], ...]
@@ -148,6 +148,28 @@ def _zero(sample: Number) -> Number:
     return 0.0 if isinstance(sample, float) else 0
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """What every view starts from: checked parameters, the matrices, their sizes and a typed zero."""
+
+    params: Params2d
+    x: Matrix
+    w: Matrix
+    size: tuple[int, int]
+    kernel_size: tuple[int, int]
+    out_size: tuple[int, int]
+    zero: Number
+
+
+def _setup(x: Any, w: Any, stride: Any, padding: Any, output_padding: Any, dilation: Any, transposed: bool) -> _Setup:
+    params = _check_params(stride, padding, output_padding, dilation, 1, transposed=transposed)
+    xm, wm = _single(x, w)
+    size, kernel_size = (len(xm), len(xm[0])), (len(wm), len(wm[0]))
+    out_size = _output_hw(size, kernel_size, params, transposed=transposed)
+    zero = _zero(xm[0][0] if isinstance(xm[0][0], float) else wm[0][0])
+    return _Setup(params, xm, wm, size, kernel_size, out_size, zero)
+
+
 def scatter_view(
     x: Any,
     w: Any,
@@ -158,12 +180,10 @@ def scatter_view(
     dilation: IntPair = 1,
 ) -> ScatterView:
     """Scatter steps (row-major over the input) and the crop step of a single-channel conv_transpose2d."""
-    params = _check_params(stride, padding, output_padding, dilation, 1, transposed=True)
-    xm, wm = _single(x, w)
-    h, wd, kh, kw = len(xm), len(xm[0]), len(wm), len(wm[0])
-    h_out, w_out = _output_hw((h, wd), (kh, kw), params, transposed=True)
+    v = _setup(x, w, stride, padding, output_padding, dilation, transposed=True)
+    params, xm, wm, zero = v.params, v.x, v.w, v.zero
+    (h, wd), (kh, kw), (h_out, w_out) = v.size, v.kernel_size, v.out_size
     (sh, sw), (ph, pw), (dh, dw) = params.stride, params.padding, params.dilation
-    zero = _zero(xm[0][0] if isinstance(xm[0][0], float) else wm[0][0])
     full_h = (h - 1) * sh + dh * (kh - 1) + 1
     full_w = (wd - 1) * sw + dw * (kw - 1) + 1
     terms: list[list[list[Term]]] = [[[] for _ in range(full_w)] for _ in range(full_h)]
@@ -230,17 +250,15 @@ def gather_view(
     dilation: IntPair = 1,
 ) -> GatherView:
     """Zero-insert the input, add a border of d·(k−1)−p zeros, then cross-correlate with the rotated kernel."""
-    params = _check_params(stride, padding, output_padding, dilation, 1, transposed=True)
-    xm, wm = _single(x, w)
-    h, wd, kh, kw = len(xm), len(xm[0]), len(wm), len(wm[0])
-    h_out, w_out = _output_hw((h, wd), (kh, kw), params, transposed=True)
+    v = _setup(x, w, stride, padding, output_padding, dilation, transposed=True)
+    params, xm, wm, zero = v.params, v.x, v.w, v.zero
+    (h, wd), (kh, kw), (h_out, w_out) = v.size, v.kernel_size, v.out_size
     (sh, sw), (ph, pw), (oh, ow), (dh, dw) = (
         params.stride,
         params.padding,
         params.output_padding,
         params.dilation,
     )
-    zero = _zero(xm[0][0] if isinstance(xm[0][0], float) else wm[0][0])
     zh, zw = (h - 1) * sh + 1, (wd - 1) * sw + 1
     zero_inserted = [[zero] * zw for _ in range(zh)]
     for i in range(h):
@@ -288,12 +306,10 @@ def window_view(
     dilation: IntPair = 1,
 ) -> WindowView:
     """conv2d one output cell at a time: window, products, sum."""
-    params = _check_params(stride, padding, 0, dilation, 1, transposed=False)
-    xm, wm = _single(x, w)
-    h, wd, kh, kw = len(xm), len(xm[0]), len(wm), len(wm[0])
-    h_out, w_out = _output_hw((h, wd), (kh, kw), params, transposed=False)
+    v = _setup(x, w, stride, padding, 0, dilation, transposed=False)
+    params, xm, wm, zero = v.params, v.x, v.w, v.zero
+    (h, wd), (kh, kw), (h_out, w_out) = v.size, v.kernel_size, v.out_size
     (sh, sw), (ph, pw), (dh, dw) = params.stride, params.padding, params.dilation
-    zero = _zero(xm[0][0] if isinstance(xm[0][0], float) else wm[0][0])
     padded = tuple(
         tuple(
             xm[r - ph][c - pw] if 0 <= r - ph < h and 0 <= c - pw < wd else zero
@@ -374,15 +390,13 @@ def matrix_view(
     dilation: IntPair = 1,
 ) -> MatrixView:
     """conv2d as C·vec(x), or conv_transpose2d as Cᵀ·vec(x) with C the matching conv2d's matrix."""
-    params = _check_params(stride, padding, output_padding, dilation, 1, transposed=transposed)
-    xm, wm = _single(x, w)
-    h, wd, kh, kw = len(xm), len(xm[0]), len(wm), len(wm[0])
-    out_hw = _output_hw((h, wd), (kh, kw), params, transposed=transposed)
+    v = _setup(x, w, stride, padding, output_padding, dilation, transposed=transposed)
+    params, xm, wm, zero = v.params, v.x, v.w, v.zero
+    (h, wd), out_hw = v.size, v.out_size
     conv_in, conv_out = (out_hw, (h, wd)) if transposed else ((h, wd), out_hw)
     kwargs = dict(stride=params.stride, padding=params.padding, dilation=params.dilation)
     c = conv_matrix(conv_in, wm, output_shape=conv_out, **kwargs)  # type: ignore[arg-type]
-    vector = tuple(v for row in xm for v in row)
-    zero = _zero(vector[0] if isinstance(vector[0], float) else wm[0][0])
+    vector = tuple(value for row in xm for value in row)
     if transposed:
         n_out = conv_in[0] * conv_in[1]
         product = [zero] * n_out
