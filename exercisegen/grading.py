@@ -169,6 +169,8 @@ def _tally(right: int, total: int, wrong: int, blank: int) -> str:
         return f"all {total} numbers right" if total > 1 else "right"
     notes = [f"{wrong} wrong"] if wrong else []
     notes += [f"{blank} blank"] if blank else []
+    if total == 1:
+        return f"wrong ({', '.join(notes)})" if wrong else "blank"
     return f"{right} of {total} numbers right ({', '.join(notes)})"
 
 

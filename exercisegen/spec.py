@@ -37,6 +37,7 @@ _SET_KEYS = ("title", "course", "instructions", "seed", "paper", "problems")
 _PROBLEM_KEYS = ("id", "type", "points", "instructions", "show_steps", "constraints", "atol", "rtol")
 _CONSTRAINT_KEYS = (
     "max_output_size",
+    "min_output_size",
     "overlap",
     "nonzero_kernel",
     "asymmetric_kernel",
@@ -77,6 +78,7 @@ class Constraints:
     """Conditions a drawn variant must meet; draws that break them are rejected and redrawn."""
 
     max_output_size: int | None = None  # reject draws whose output H or W exceeds this
+    min_output_size: int | None = None  # reject draws whose output H or W is below this
     overlap: bool = False  # kernel larger than stride (in both directions)
     nonzero_kernel: bool = False
     asymmetric_kernel: bool = False  # reject symmetric kernels (180° rotation, transpose, all equal)
@@ -468,7 +470,7 @@ def _constraints(check: _Check, node: Node, path: str) -> Constraints | None:
     _check_keys(check, node, path, _CONSTRAINT_KEYS)
     values: dict[str, Any] = {}
     for entry in node.entries:
-        if entry.key == "max_output_size":
+        if entry.key in ("max_output_size", "min_output_size"):
             values[entry.key] = _int(check, entry.value, join_key(path, entry.key), 1, "an integer >= 1")
         elif entry.key in _CONSTRAINT_KEYS:
             values[entry.key] = _bool(check, entry.value, join_key(path, entry.key))

@@ -245,7 +245,9 @@ def test_homework_spec_covers_every_type_with_points_2_to_5():
     assert len(spec.problems) == 7
     assert all(2 <= p.points <= 5 for p in spec.problems)
     drawn = spec.problems[1]
-    assert drawn.constraints == Constraints(6, True, True, True, True)
+    assert drawn.constraints == Constraints(
+        max_output_size=6, overlap=True, nonzero_kernel=True, asymmetric_kernel=True, distinct_from_mistakes=True
+    )
     assert drawn.field("kernel").shape == (Draw("choice", (2, 3)), Draw("fixed", (3,)))
 
 
@@ -506,14 +508,15 @@ def test_show_steps_must_name_views_of_the_type():
 
 
 def test_constraints_are_checked():
-    text = one_problem("constraints:\n  max_output_size: 0\n  overlap: 1\n  nonzero: true\n")
+    text = one_problem("constraints:\n  max_output_size: 0\n  overlap: 1\n  nonzero: true\n  min_output_size: x\n")
     assert errors_of(text) == [
         "hw1.yaml:8: problems[0].constraints.max_output_size: must be >= 1, got 0",
         "hw1.yaml:9: problems[0].constraints.overlap: must be true or false, got 1",
         "hw1.yaml:10: problems[0].constraints.nonzero: unknown field (did you mean 'nonzero_kernel'?)",
+        "hw1.yaml:11: problems[0].constraints.min_output_size: must be an integer >= 1, got 'x'",
     ]
     assert errors_of(one_problem("constraints: [overlap]\n")) == [
-        "hw1.yaml:7: problems[0].constraints: must be a mapping with any of max_output_size, overlap, "
+        "hw1.yaml:7: problems[0].constraints: must be a mapping with any of max_output_size, min_output_size, overlap, "
         "nonzero_kernel, asymmetric_kernel, distinct_from_mistakes; got a list of 1 item"
     ]
 

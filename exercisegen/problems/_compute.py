@@ -67,6 +67,8 @@ def _meets_constraints(spec: "ProblemSpec", params: dict[str, Any], answer: list
     blocks = grid_blocks(answer)
     if c.max_output_size is not None and max(len(blocks[0]), len(blocks[0][0])) > c.max_output_size:
         return False
+    if c.min_output_size is not None and min(len(blocks[0]), len(blocks[0][0])) < c.min_output_size:
+        return False
     if not kernel_ok(params["kernel"], c.nonzero_kernel, c.asymmetric_kernel):
         return False
     if c.overlap:

@@ -56,6 +56,8 @@ def draw(spec: "ProblemSpec", rng: Any) -> dict[str, Any] | None:
         return None
     if constraints.max_output_size is not None and max(c_out) > constraints.max_output_size:
         return None
+    if constraints.min_output_size is not None and min(c_out) < constraints.min_output_size:
+        return None
     return params
 
 

@@ -46,6 +46,8 @@ def draw(spec: "ProblemSpec", rng: Any) -> dict[str, Any] | None:
     limit = spec.constraints.max_output_size
     if o < 1 or (limit is not None and o > limit):
         return None
+    if spec.constraints.min_output_size is not None and o < spec.constraints.min_output_size:
+        return None
     if spec.constraints.overlap and d * (k - 1) + 1 <= s:
         return None
     return {

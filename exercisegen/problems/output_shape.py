@@ -48,6 +48,8 @@ def draw(spec: "ProblemSpec", rng: Any) -> dict[str, Any] | None:
     limit = spec.constraints.max_output_size
     if limit is not None and max(h, w) > limit:
         return None
+    if spec.constraints.min_output_size is not None and min(h, w) < spec.constraints.min_output_size:
+        return None
     if spec.constraints.overlap and not overlap_ok(
         as_pair(params["kernel_size"]), as_pair(params["stride"]), as_pair(params["dilation"])
     ):
