@@ -170,7 +170,7 @@ def _tally(right: int, total: int, wrong: int, blank: int) -> str:
     notes = [f"{wrong} wrong"] if wrong else []
     notes += [f"{blank} blank"] if blank else []
     if total == 1:
-        return f"wrong ({', '.join(notes)})" if wrong else "blank"
+        return "wrong" if wrong else "blank"
     return f"{right} of {total} numbers right ({', '.join(notes)})"
 
 
