@@ -12,7 +12,9 @@ A problem-type module exposes:
 * `explain(params, views) -> tuple[Explanation, ...]` -- the step views for the solution;
 * `mark(params, answer, submitted, atol, rtol) -> tuple[tuple[tuple[bool, ...], ...], ...]` --
   per-cell correctness of a well-shaped submission (blocks, rows, cells; the design type accepts
-  any valid choice).
+  any valid choice);
+* optionally `comment(params, submitted) -> str | None` -- one sentence about a wrong answer that
+  the mistake library cannot name (the design type says what the student's choice produces).
 
 Adding a type = adding a module and a line in `_MODULES`.
 """

@@ -123,6 +123,27 @@ def mark(params: dict[str, Any], answer: list[Any], submitted: Any, atol: float,
     return ((tuple(ok for _ in row),),)
 
 
+def comment(params: dict[str, Any], submitted: Any) -> str | None:
+    """What a wrong choice does: breaks a rule, or gives which output size."""
+    values = list(submitted[0][0])
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) for v in values):
+        return "Every box needs a whole number."
+    labels = _labels(params)
+    chosen = dict(zip(labels, (int(v) for v in values)))
+    k = chosen.get("kernel_size", params["kernel_size"])
+    s, p, op, d = chosen["stride"], chosen["padding"], chosen["output_padding"], params["dilation"]
+    if k < 1 or s < 1 or p < 0 or op < 0:
+        return "The kernel size and stride must be at least 1, padding and output_padding at least 0."
+    if op >= max(s, d):
+        return f"output_padding ({op}) must be smaller than the stride ({s}) or the dilation ({d})."
+    size = conv_transpose2d_output_size(params["input_size"], k, s, p, op, d)
+    o = params["output_size"]
+    return (
+        f"Your choice gives an output of {size}×{size}, not {o}×{o}: "
+        f"({params['input_size']}−1)·{s} − 2·{p} + {d}·({k}−1) + {op} + 1 = {size}."
+    )
+
+
 def other_choices(params: dict[str, Any], limit: int = 5) -> list[tuple[int, ...]]:
     """A few other valid choices (small values first), to show that the answer is not unique."""
     found: list[tuple[int, ...]] = []
