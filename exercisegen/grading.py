@@ -526,7 +526,7 @@ def problem_feedback(result: ProblemResult, problem: Problem) -> list[str]:
     if result.mistake:
         lines.append(mistake(result.mistake).sentence)
     comment = getattr(problem_type(problem.type), "comment", None)  # optional per-type remark
-    if comment is not None and result.shape_ok and result.cells_right < result.cells_total:
+    if comment is not None and result.shape_ok and result.wrong_cells and result.submitted:
         values = tuple(tuple(tuple(cell_value(c) for c in row) for row in block) for block in result.submitted)
         remark = comment(problem.params, values)
         if remark:

@@ -125,10 +125,12 @@ def mark(params: dict[str, Any], answer: list[Any], submitted: Any, atol: float,
 
 def comment(params: dict[str, Any], submitted: Any) -> str | None:
     """What a wrong choice does: breaks a rule, or gives which output size."""
-    values = list(submitted[0][0])
+    values = list(submitted[0][0]) if submitted and submitted[0] else []
+    labels = _labels(params)
+    if len(values) != len(labels):
+        return None
     if any(isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) for v in values):
         return "Every box needs a whole number."
-    labels = _labels(params)
     chosen = dict(zip(labels, (int(v) for v in values)))
     k = chosen.get("kernel_size", params["kernel_size"])
     s, p, op, d = chosen["stride"], chosen["padding"], chosen["output_padding"], params["dilation"]
