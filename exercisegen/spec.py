@@ -63,13 +63,15 @@ class MatrixSpec:
     """A matrix field: a literal, or a shape of two `Draw`s filled with ones, ints in [lo, hi] or choices.
 
     fill: "literal" (nested tuples, 2-D (H, W), 3-D (C, H, W) or 4-D weight) | "ones" | "int" | "choice".
-    shape is None for literals, and for shape-derived fields whose spec omits it.
+    shape: (Draw, Draw) when H and W are drawn independently, one pair `Draw` when the whole shape is
+    drawn at once (`{choice: [2, [3, 2]]}`, an int meaning square), None for literals and for
+    shape-derived fields whose spec omits it.
     values: "int" -> (lo, hi); "choice" -> the options (numbers); "ones" / "literal" -> ().
     """
 
     fill: str
     literal: tuple | None
-    shape: tuple[Draw, Draw] | None
+    shape: tuple[Draw, Draw] | Draw | None
     values: tuple
 
 
@@ -608,9 +610,12 @@ def _matrix(check: _Check, node: Node, path: str, decl: Field) -> MatrixSpec | N
     return MatrixSpec(fill=fill[0], literal=None, shape=shape, values=fill[1])
 
 
-def _shape(check: _Check, node: Node, path: str) -> tuple[Draw, Draw] | None:
+def _shape(check: _Check, node: Node, path: str) -> tuple[Draw, Draw] | Draw | None:
+    if isinstance(node, Map):
+        # the whole shape drawn at once: {choice: [2, [3, 2]]} (an int means square) or {range: [2, 3]}
+        return _draw(check, node, path, Field("pair", minimum=1))
     if not isinstance(node, Seq) or len(node.items) != 2:
-        check.error(node.line, path, _must("a list [H, W] of two sizes", node))
+        check.error(node.line, path, _must("a list [H, W] of two sizes, or {choice: [...]} / {range: [lo, hi]}", node))
         return None
     size = Field("int", minimum=1)
     h = _draw(check, node.items[0], f"{path}[0]", size)

@@ -484,7 +484,8 @@ def test_generated_matrix_value_forms_are_checked():
         kernel: {shape: [2, 2], values: {choice: [1, x]}, fill: 1}
     """
     assert errors_of(text) == [
-        "hw1.yaml:5: problems[0].input.shape: must be a list [H, W] of two sizes; got a list of 1 item",
+        "hw1.yaml:5: problems[0].input.shape: must be a list [H, W] of two sizes, or {choice: [...]} / "
+        "{range: [lo, hi]}; got a list of 1 item",
         "hw1.yaml:5: problems[0].input.values.int: lo (3) must be <= hi (1)",
         "hw1.yaml:6: problems[0].kernel.fill: unknown field; allowed: shape, values",
         "hw1.yaml:6: problems[0].kernel.values.choice[1]: must be a finite number, got 'x'",
@@ -786,3 +787,16 @@ def test_edited_valid_spec_raises_only_spec_error(edits):
         start = min(start, len(text))
         text = text[:start] + piece + text[start + length :]
     _parse_or_spec_error(text)
+
+
+def test_whole_matrix_shape_can_be_drawn_at_once():
+    spec = parse_spec(
+        "title: T\nproblems:\n  - id: a\n    type: transposed_conv\n    input: [[1, 2], [3, 4]]\n"
+        "    kernel: {shape: {choice: [2, [3, 2]]}, values: ones}\n",
+        "hw1.yaml",
+    )
+    assert spec.problems[0].field("kernel").shape == Draw("choice", (2, (3, 2)))
+    assert errors_of(
+        "title: T\nproblems:\n  - id: a\n    type: transposed_conv\n    input: [[1, 2], [3, 4]]\n"
+        "    kernel: {shape: {choice: [0]}, values: ones}\n"
+    ) == ["hw1.yaml:6: problems[0].kernel.shape.choice[0]: must be >= 1, got 0"]

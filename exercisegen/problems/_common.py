@@ -42,7 +42,10 @@ def draw_matrix(
         return _plain(spec.literal)
     if shape is None:
         assert spec.shape is not None, "validated: shape is given unless derived"
-        shape = (int(draw_value(spec.shape[0], rng)), int(draw_value(spec.shape[1], rng)))
+        if isinstance(spec.shape, tuple):  # H and W drawn independently
+            shape = (int(draw_value(spec.shape[0], rng)), int(draw_value(spec.shape[1], rng)))
+        else:  # the whole shape drawn at once (an int is a square)
+            shape = as_pair(draw_value(spec.shape, rng))
     full = tuple(lead) + tuple(shape)
     if spec.fill == "ones":
         values = rng.integers(1, 2, size=full)
