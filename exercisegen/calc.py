@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Union
 
-from exercisegen.notation import shape_formula
+from exercisegen.explanations import matrix_fits, size_formula_steps
 from exercisegen.solver import conv2d, conv_transpose2d, pair
 from exercisegen.steps import (
-    MAX_MATRIX_CELLS,
     GatherView,
     MatrixView,
     ScatterView,
@@ -61,9 +60,7 @@ def solve_single(
     sizes = (len(x), len(x[0]))
     ksizes = (len(w), len(w[0]))
     results = (len(out), len(out[0]))
-    formulas = tuple(
-        shape_formula(operation, sizes[a], ksizes[a], s[a], p[a], d[a], op[a], results[a]) for a in (0, 1)
-    )
+    formulas = tuple(step.filled for step in size_formula_steps(operation, sizes, ksizes, s, p, d, op, results))
     views: list[tuple[str, View]] = []
     if with_steps:
         if operation == "transposed":
@@ -71,7 +68,7 @@ def solve_single(
             views.append(("gather", gather_view(x, w, output_padding=output_padding, **kwargs)))
         else:
             views.append(("window", window_view(x, w, **kwargs)))
-        if sizes[0] * sizes[1] * results[0] * results[1] <= MAX_MATRIX_CELLS:
+        if matrix_fits(sizes, results):
             views.append(
                 (
                     "matrix",

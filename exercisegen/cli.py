@@ -286,8 +286,8 @@ def grade(key_path: str, submissions: tuple[str, ...], out_dir: str, no_reveal: 
     """
     from pathlib import Path
 
+    from exercisegen.batch import GRADED, grade_batch
     from exercisegen.gradefiles import collect_submissions, write_grades
-    from exercisegen.grading import GRADED, grade_batch
     from exercisegen.outdir import check_target, write_atomically
 
     target = Path(out_dir)
@@ -317,7 +317,9 @@ def check(answer_file: str, key_path: str | None) -> None:
     Example:
       exercisegen check answers/s001.yaml
     """
-    from exercisegen.answers import check_submission, layouts_of, parse_submission
+    from exercisegen.check import check_submission
+    from exercisegen.submissions import parse_submission
+    from exercisegen.templates import layouts_of
     from exercisegen.variants import normalize_code
 
     sub = parse_submission(_read_bytes(answer_file, "answer file"), answer_file)

@@ -1,7 +1,7 @@
 """Declarations of the spec fields a problem type accepts (what `spec.py` validates against).
 
-Each problem-type module in `exercisegen/problems/` exposes `FIELDS: dict[str, Field]`; adding a type
-means adding a module, and the spec loader learns its fields from there.
+Each problem type declares `fields: dict[str, Field]`; the spec loader learns its fields from there
+and docs/spec-language.md's field reference is generated from their help texts (`exercisegen.specdoc`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ FieldKind = Literal["int", "pair", "matrix", "word", "bool"]
 
 @dataclass(frozen=True)
 class Field:
-    """One problem field: its kind, default (None = required), lower bound and allowed words.
+    """One problem field: its kind, default (None = required), lower bound, allowed words and help text.
 
     kinds:
       * "int"    -- an integer, fixed or drawn ({choice: [...]}, {range: [lo, hi]})
@@ -34,26 +34,37 @@ class Field:
     help: str = ""
 
 
-def stride_field() -> Field:
+def stride_field(kind: FieldKind = "pair") -> Field:
     """The usual `stride` field (>= 1, default 1)."""
-    return Field("pair", default=1, minimum=1, help="step between input positions")
+    return Field(kind, default=1, minimum=1, help="step between neighbouring kernel positions (PyTorch `stride`)")
 
 
-def padding_field() -> Field:
+def padding_field(kind: FieldKind = "pair") -> Field:
     """The usual `padding` field (>= 0, default 0)."""
-    return Field("pair", default=0, minimum=0)
+    return Field(
+        kind,
+        default=0,
+        minimum=0,
+        help="conv: zeros added around the input; transposed: rows and columns cropped from each side of the output",
+    )
 
 
-def output_padding_field() -> Field:
+def output_padding_field(kind: FieldKind = "pair") -> Field:
     """The usual `output_padding` field (>= 0, default 0; must be < max(stride, dilation))."""
-    return Field("pair", default=0, minimum=0)
+    return Field(
+        kind,
+        default=0,
+        minimum=0,
+        help="extra rows and columns kept at the bottom and right of a transposed convolution's output; "
+        "smaller than the stride or the dilation",
+    )
 
 
-def dilation_field() -> Field:
+def dilation_field(kind: FieldKind = "pair") -> Field:
     """The usual `dilation` field (>= 1, default 1)."""
-    return Field("pair", default=1, minimum=1)
+    return Field(kind, default=1, minimum=1, help="spacing between kernel elements (1 = adjacent)")
 
 
-def channels_field() -> Field:
+def channels_field(help_text: str) -> Field:
     """`in_channels` / `out_channels` / `groups` (>= 1, default 1)."""
-    return Field("int", default=1, minimum=1)
+    return Field("int", default=1, minimum=1, help=help_text)

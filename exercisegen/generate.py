@@ -48,7 +48,7 @@ def set_readme(key: Key, with_pdf: bool) -> str:
 def write_set(key: Key, directory: Path, with_pdf: bool, jobs: int = 1) -> None:
     """Write every file of a generated set into `directory` (an empty, private temporary folder);
     with `jobs` > 1 the PDFs are rendered by that many processes (the bytes are the same)."""
-    from exercisegen.answers import answer_template, layouts_of
+    from exercisegen.templates import answer_template, layouts_of
 
     stems = file_stems([v.student_id for v in key.variants])
     write_text(directory / "key.json", key_to_json(key))

@@ -9,9 +9,11 @@ import json
 import os
 from pathlib import Path
 
+from exercisegen.batch import GRADED, BatchResult
 from exercisegen.errors import InputFileError
-from exercisegen.grading import GRADED, BatchResult, feedback_text, gradebook_csv, results_json
+from exercisegen.feedback import feedback_text
 from exercisegen.outdir import write_text
+from exercisegen.reports import gradebook_csv, results_json
 from exercisegen.roster import file_stems
 from exercisegen.variants import Key
 

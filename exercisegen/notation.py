@@ -41,6 +41,16 @@ def fmt_terms(terms: Sequence[tuple[Number, Number]], short: bool) -> str:
     return " + ".join(f"{fmt_factor(x)}{DOT}{fmt_factor(w)}" for x, w in terms)
 
 
+def one_line(text: str) -> str:
+    """Whitespace runs (newlines included) as single spaces."""
+    return " ".join(text.split())
+
+
+def count(n: int, noun: str) -> str:
+    """`1 row`, `3 rows`."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def fmt_pair(value: Sequence[int] | int) -> str:
     """`(2, 1)` for a pair, `2` when both directions agree."""
     if isinstance(value, int):

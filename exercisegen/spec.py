@@ -12,12 +12,12 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from exercisegen.errors import SpecError
 from exercisegen.fields import Field
-from exercisegen.problems import TYPE_NAMES, problem_type
+from exercisegen.problems.registry import TYPE_NAMES, problem_type
+from exercisegen.spec_model import CONSTRAINT_NAMES, Constraints, Draw, MatrixSpec, ProblemSpec, SetSpec
 from exercisegen.yamlload import (
     Entry,
     Map,
@@ -35,97 +35,8 @@ MAX_SPEC_BYTES = 262144
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")  # no dots: ids name PDF form fields
 _SET_KEYS = ("title", "course", "instructions", "seed", "paper", "problems")
 _PROBLEM_KEYS = ("id", "type", "points", "instructions", "show_steps", "constraints", "atol", "rtol")
-_CONSTRAINT_KEYS = (
-    "max_output_size",
-    "min_output_size",
-    "overlap",
-    "nonzero_kernel",
-    "asymmetric_kernel",
-    "distinct_from_mistakes",
-)
 _PAPERS = ("a4", "letter")
 _DRAW_FORMS = "{choice: [...]} or {range: [lo, hi]}"
-
-
-@dataclass(frozen=True)
-class Draw:
-    """A numeric or word parameter: "fixed" (v,), "choice" (options) or "range" (lo, hi) inclusive ints.
-
-    Values are ints, (h, w) tuples of ints (pair fields; an int means both directions) or words.
-    """
-
-    kind: str
-    values: tuple
-
-
-@dataclass(frozen=True)
-class MatrixSpec:
-    """A matrix field: a literal, or a shape of two `Draw`s filled with ones, ints in [lo, hi] or choices.
-
-    fill: "literal" (nested tuples, 2-D (H, W), 3-D (C, H, W) or 4-D weight) | "ones" | "int" | "choice".
-    shape: (Draw, Draw) when H and W are drawn independently, one pair `Draw` when the whole shape is
-    drawn at once (`{choice: [2, [3, 2]]}`, an int meaning square), None for literals and for
-    shape-derived fields whose spec omits it.
-    values: "int" -> (lo, hi); "choice" -> the options (numbers); "ones" / "literal" -> ().
-    """
-
-    fill: str
-    literal: tuple | None
-    shape: tuple[Draw, Draw] | Draw | None
-    values: tuple
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """Conditions a drawn variant must meet; draws that break them are rejected and redrawn."""
-
-    max_output_size: int | None = None  # reject draws whose output H or W exceeds this
-    min_output_size: int | None = None  # reject draws whose output H or W is below this
-    overlap: bool = False  # kernel larger than stride (in both directions)
-    nonzero_kernel: bool = False
-    asymmetric_kernel: bool = False  # reject symmetric kernels (180° rotation, transpose, all equal)
-    distinct_from_mistakes: bool = False  # the right answer differs from every typical wrong one
-
-
-@dataclass(frozen=True)
-class ProblemSpec:
-    """One validated problem: its settings and every field of its type (defaults filled in, FIELDS order).
-
-    `fields` values are `Draw` (int, pair and word fields), `MatrixSpec` or bool; `line` is where the
-    problem's list item starts.
-    """
-
-    id: str
-    type: str
-    points: float
-    instructions: str | None
-    show_steps: tuple[str, ...]
-    fields: tuple[tuple[str, Any], ...]
-    constraints: Constraints
-    atol: float
-    rtol: float
-    line: int
-
-    def field(self, name: str) -> Any:
-        """The value of field `name` (KeyError if the type has no such field)."""
-        for key, value in self.fields:
-            if key == name:
-                return value
-        raise KeyError(name)
-
-
-@dataclass(frozen=True)
-class SetSpec:
-    """A validated problem set; `sha256` is the hex digest of the spec file's bytes."""
-
-    title: str
-    course: str
-    instructions: str
-    seed: int
-    paper: str
-    problems: tuple[ProblemSpec, ...]
-    filename: str
-    sha256: str
 
 
 def load_spec(path: str) -> SetSpec:
@@ -357,22 +268,27 @@ def _problem(check: _Check, node: Node, path: str, first_ids: dict[str, int]) ->
             )
     if module is None:
         # without a type, its fields and views are unknown: check only the common keys
-        _common(check, node, path, None, ())
+        _common(check, node, path, None, (), CONSTRAINT_NAMES, "")
         return None
-    field_decls: dict[str, Field] = module.FIELDS
+    field_decls: dict[str, Field] = module.fields
     _check_keys(check, node, path, _PROBLEM_KEYS + tuple(field_decls))
-    common = _common(check, node, path, tuple(module.VIEWS), tuple(module.DEFAULT_VIEWS))
+    supported = tuple(name for name in CONSTRAINT_NAMES if name in module.constraints)
+    common = _common(check, node, path, module.views, module.default_views, supported, module.name)
     before = len(check.errors)
     fields = tuple((name, _field(check, node, path, name, decl)) for name, decl in field_decls.items())
     if len(check.errors) > before:
         return None
-    _check_output_padding(check, node, path, dict(fields))
+    for name, message in module.check_fields(dict(fields)):
+        entry = node.get(name)
+        check.error(entry.value.line if entry is not None else node.line, join_key(path, name), message)
+    if len(check.errors) == before:
+        _check_output_padding(check, node, path, dict(fields))
     if common is None or problem_id is None or len(check.errors) > before:
         return None
     points, instructions, show_steps, constraints, atol, rtol = common
     return ProblemSpec(
         id=problem_id,
-        type=module.NAME,
+        type=module.name,
         points=points,
         instructions=instructions,
         show_steps=show_steps,
@@ -405,9 +321,16 @@ def _problem_id(check: _Check, node: Map, path: str, first_ids: dict[str, int]) 
 
 
 def _common(
-    check: _Check, node: Map, path: str, views: tuple[str, ...] | None, default_views: tuple[str, ...]
+    check: _Check,
+    node: Map,
+    path: str,
+    views: tuple[str, ...] | None,
+    default_views: tuple[str, ...],
+    supported: Sequence[str],
+    type_name: str,
 ) -> tuple[float, str | None, tuple[str, ...], Constraints, float, float] | None:
-    """The keys every problem type shares (besides id and type); views None: type unknown, skip show_steps."""
+    """The keys every problem type shares (besides id and type); views None: type unknown, skip show_steps.
+    `supported`: the constraints the type honours (the others are errors naming `type_name`)."""
     before = len(check.errors)
 
     def positive(c: _Check, n: Node, p: str) -> float | None:
@@ -436,7 +359,9 @@ def _common(
         show_steps = _optional(
             check, node, "show_steps", default_views, lambda c, n, p: _show_steps(c, n, p, views), path
         )
-    constraints = _optional(check, node, "constraints", Constraints(), _constraints, path)
+    constraints = _optional(
+        check, node, "constraints", Constraints(), lambda c, n, p: _constraints(c, n, p, supported, type_name), path
+    )
     atol = _optional(check, node, "atol", 0.0, tolerance, path)
     rtol = _optional(check, node, "rtol", 0.0, tolerance, path)
     if len(check.errors) > before:
@@ -464,17 +389,22 @@ def _show_steps(check: _Check, node: Node, path: str, views: tuple[str, ...]) ->
     return tuple(chosen) if ok else None
 
 
-def _constraints(check: _Check, node: Node, path: str) -> Constraints | None:
+def _constraints(
+    check: _Check, node: Node, path: str, supported: Sequence[str], type_name: str
+) -> Constraints | None:
     if not isinstance(node, Map):
-        check.error(node.line, path, _must(f"a mapping with any of {', '.join(_CONSTRAINT_KEYS)}", node))
+        check.error(node.line, path, _must(f"a mapping with any of {', '.join(supported)}", node))
         return None
     before = len(check.errors)
-    _check_keys(check, node, path, _CONSTRAINT_KEYS)
+    _check_keys(check, node, path, CONSTRAINT_NAMES)
     values: dict[str, Any] = {}
     for entry in node.entries:
+        if entry.key in CONSTRAINT_NAMES and entry.key not in supported:
+            check.error(entry.key_line, join_key(path, entry.key), f"not supported by type {type_name}")
+            continue
         if entry.key in ("max_output_size", "min_output_size"):
             values[entry.key] = _int(check, entry.value, join_key(path, entry.key), 1, "an integer >= 1")
-        elif entry.key in _CONSTRAINT_KEYS:
+        elif entry.key in CONSTRAINT_NAMES:
             values[entry.key] = _bool(check, entry.value, join_key(path, entry.key))
     if len(check.errors) > before:
         return None
@@ -732,10 +662,6 @@ def _check_output_padding(check: _Check, node: Map, path: str, fields: dict[str,
     entry = node.get("output_padding")
     line = entry.value.line if entry is not None else node.line
     op = _bounds(fields["output_padding"])
-    operation = fields.get("operation")
-    if isinstance(operation, Draw) and set(operation.values) == {"conv"} and op[0][0] + op[1][0] > 0:
-        check.error(line, op_path, "only exists for operation: transposed; remove it or set it to 0")
-        return
     stride = _bounds(fields.get("stride", Draw("fixed", (1,))))
     dilation = _bounds(fields.get("dilation", Draw("fixed", (1,))))
     failing = [d for d in (0, 1) if op[d][0] >= max(stride[d][1], dilation[d][1])]

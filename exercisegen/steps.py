@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any, Sequence, Union
 
 from exercisegen.errors import ParameterError
+from exercisegen.explanations import MAX_MATRIX_CELLS
 from exercisegen.solver import IntPair, Params2d, _check_params, _output_hw, as_array
 
 Number = Union[int, float]
 Matrix = tuple[tuple[Number, ...], ...]
 
-MAX_MATRIX_CELLS = 4096  # the matrix view is for small sizes only (C has at most this many entries)
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,47 @@
-"""Per-student variants: records, seed derivation (HMAC), variant codes, drawing a whole set."""
+"""Per-student variants: records, seed derivation (HMAC), variant codes, drawing a whole set, key.json."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from exercisegen.problems.base import AnswerLayout, Blocks, ProblemType, blocks_of, nested
+from exercisegen.problems.registry import TYPE_NAMES, problem_type
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from exercisegen.spec_model import ProblemSpec, SetSpec
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One drawn problem of a variant: its parameters (PyTorch names, JSON types) and the answer."""
+    """One drawn problem of a variant: its type's parameter record and the answer (C, H, W)."""
 
     id: str
     type: str
     points: float
-    params: dict[str, Any]
-    answer: list[Any]  # nested list of numbers
+    params: Any  # the type's frozen parameter record
+    answer: Blocks
     atol: float = 0.0
     rtol: float = 0.0
     instructions: str = ""
     show_steps: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> ProblemType[Any]:
+        """The problem type."""
+        return problem_type(self.type)
+
+    @property
+    def layout(self) -> AnswerLayout:
+        """What the student fills in."""
+        return self.kind.layout(self.params)
+
+    @property
+    def statement(self) -> str:
+        """The task in words."""
+        return self.kind.statement(self.params)
 
 
 @dataclass(frozen=True)
@@ -114,19 +137,17 @@ def problem_rng(secret: bytes | None, set_title: str, seed: int, student_id: str
 # --- drawing ---------------------------------------------------------------------------------
 
 
-def draw_problem(spec: Any, rng: Any) -> dict[str, Any] | None:
+def draw_problem(spec: "ProblemSpec", rng: "np.random.Generator") -> Any:
     """Draw one problem's parameters, retrying until the constraints hold (None after MAX_DRAW_TRIES)."""
-    from exercisegen.problems import problem_type
-
-    module = problem_type(spec.type)
+    kind = problem_type(spec.type)
     for _ in range(MAX_DRAW_TRIES):
-        params = module.draw(spec, rng)
+        params = kind.draw(spec, rng)
         if params is not None:
             return params
     return None
 
 
-def check_drawable(set_spec: Any) -> list[str]:
+def check_drawable(set_spec: "SetSpec") -> list[str]:
     """Messages for problems whose constraints no draw meets (FILE:LINE: problems[i]: ...)."""
     messages = []
     for index, spec in enumerate(set_spec.problems):
@@ -140,14 +161,14 @@ def check_drawable(set_spec: Any) -> list[str]:
     return messages
 
 
-def _canonical(params: dict[str, Any]) -> str:
+def _canonical(spec: "ProblemSpec", params: Any) -> str:
     import json
 
-    return json.dumps(params, sort_keys=True, separators=(",", ":"))
+    return json.dumps(problem_type(spec.type).params_to_json(params), sort_keys=True, separators=(",", ":"))
 
 
 def build_key(
-    set_spec: Any,
+    set_spec: "SetSpec",
     students: list[tuple[str, str]],
     *,
     seed: int | None = None,
@@ -156,7 +177,6 @@ def build_key(
     """Draw every student's variant: deterministic in (set title, seed, secret, student id), and
     (where the spec's space allows) no two students of the class share a problem's parameters."""
     from exercisegen.errors import SpecError
-    from exercisegen.problems import problem_type
 
     seed = set_spec.seed if seed is None else seed
     impossible = check_drawable(set_spec)
@@ -176,14 +196,13 @@ def build_key(
         for spec in set_spec.problems:
             rng = problem_rng(secret, set_spec.title, seed, student_id, spec.id)
             params = _draw_unique(spec, rng, used[spec.id])
-            module = problem_type(spec.type)
             problems.append(
                 Problem(
                     id=spec.id,
                     type=spec.type,
                     points=spec.points,
                     params=params,
-                    answer=module.solve(params),
+                    answer=problem_type(spec.type).solve(params),
                     atol=spec.atol,
                     rtol=spec.rtol,
                     instructions=spec.instructions or "",
@@ -202,14 +221,16 @@ def build_key(
     )
 
 
-def _draw_unique(spec: Any, rng: Any, used: set[str]) -> dict[str, Any]:
+def _draw_unique(spec: "ProblemSpec", rng: "np.random.Generator", used: set[str]) -> Any:
     first = None
     for _ in range(MAX_UNIQUE_TRIES):
         params = draw_problem(spec, rng)
         assert params is not None, "check_drawable ran first"
-        first = first or params
-        if _canonical(params) not in used:
-            used.add(_canonical(params))
+        if first is None:
+            first = params
+        canonical = _canonical(spec, params)
+        if canonical not in used:
+            used.add(canonical)
             return params
     assert first is not None
     return first  # the space is smaller than the class: repeats are unavoidable
@@ -255,7 +276,14 @@ def _dump(value: Any, indent: str) -> str:
 
 def _problem_json(p: Problem) -> dict[str, Any]:
     points = int(p.points) if float(p.points).is_integer() else p.points
-    doc: dict[str, Any] = {"id": p.id, "type": p.type, "points": points, "params": p.params, "answer": p.answer}
+    kind = p.kind
+    doc: dict[str, Any] = {
+        "id": p.id,
+        "type": p.type,
+        "points": points,
+        "params": kind.params_to_json(p.params),
+        "answer": nested(p.answer, kind.single(p.params)),
+    }
     # tolerances only when the spec sets them: the default key.json shape has exactly the five keys
     if p.atol:
         doc["atol"] = p.atol
@@ -269,7 +297,6 @@ def key_from_json(text: str, filename: str) -> Key:
     import json
 
     from exercisegen.errors import KeyFileError
-    from exercisegen.problems import TYPE_NAMES
 
     try:
         doc = json.loads(text)
@@ -284,8 +311,8 @@ def key_from_json(text: str, filename: str) -> Key:
                         id=str(p["id"]),
                         type=p["type"],
                         points=float(p["points"]),
-                        params=dict(p["params"]),
-                        answer=list(p["answer"]),
+                        params=problem_type(p["type"]).params_from_json(dict(p["params"])),
+                        answer=blocks_of(p["answer"]),
                         atol=float(p.get("atol", 0)),
                         rtol=float(p.get("rtol", 0)),
                     )
@@ -304,7 +331,7 @@ def key_from_json(text: str, filename: str) -> Key:
             seed=int(doc["seed"]),
             variants=tuple(variants),
         )
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
         raise KeyFileError(
             f"{filename}: not a valid exercisegen key.json ({err}); use the key.json that `exercisegen generate` wrote"
         ) from None

@@ -9,20 +9,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exercisegen.answers import (
+from conftest import typed
+from exercisegen.check import check_submission
+from exercisegen.errors import SubmissionError
+from exercisegen.problems.base import AnswerLayout
+from exercisegen.problems.registry import problem_type
+from exercisegen.submissions import (
     Blank,
     SubmittedAnswer,
     Unreadable,
-    answer_template,
-    check_submission,
-    layouts_of,
     parse_submission,
     read_cell,
     read_grid,
     shape_problem,
 )
-from exercisegen.errors import SubmissionError
-from exercisegen.problems import AnswerLayout, problem_type
+from exercisegen.templates import answer_template, layouts_of
 from exercisegen.variants import Key, Problem, Variant, make_code
 
 CODE = make_code(None, "Homework 3", 1, "s001")
@@ -58,7 +59,8 @@ D1 = {
 
 
 def problem(pid, ptype, points, params):
-    return Problem(pid, ptype, points, params, problem_type(ptype).solve(params))
+    record = typed(ptype, params)
+    return Problem(pid, ptype, points, record, problem_type(ptype).solve(record))
 
 
 VARIANT = Variant(
@@ -287,7 +289,7 @@ def worksheet_pdf(variant: Variant = VARIANT, values: dict[str, str] | None = No
     """The real fillable worksheet of `variant`, its fields filled with `values` by pypdf."""
     from pypdf import PdfReader, PdfWriter
 
-    from exercisegen.render.worksheet import write_worksheet
+    from exercisegen.render import write_worksheet
 
     key = Key("Homework 3", "0" * 64, 1, (variant,))
     buf = io.BytesIO()

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from exercisegen.cli import main
-from exercisegen.mistakes import rules_for
+from exercisegen.problems.base import same_answer
+from exercisegen.problems.registry import mistake_named
 from exercisegen.variants import key_from_json
 
 SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
@@ -23,7 +24,7 @@ def run(*args):
 
 
 def block_text(answer):
-    blocks = answer if answer and isinstance(answer[0][0], list) else [answer]
+    blocks = answer if answer and isinstance(answer[0][0], (list, tuple)) else [answer]
     return "\n\n".join("\n".join(" ".join(str(v) for v in row) for row in block) for block in blocks)
 
 
@@ -59,13 +60,13 @@ def test_perfect_files_score_100_and_mistakes_are_named(generated, tmp_path):
         # every other student makes one modelled mistake, cycling through the (problem, rule) pairs
         # that apply to their variant so that many rules get exercised
         combos = [
-            (problem, rule)
+            (problem, rule, predicted)
             for problem in variant.problems
-            for rule in rules_for(problem.type)
-            if rule.predict(problem.params) is not None
+            for rule, predicted in problem.kind.predictions(problem.params)
+            if not same_answer(predicted, problem.answer)
         ]
-        problem, rule = combos[(int(variant.student_id[1:]) * 7) % len(combos)]
-        answers[problem.id] = rule.predict(problem.params)
+        problem, rule, predicted = combos[(int(variant.student_id[1:]) * 7) % len(combos)]
+        answers[problem.id] = predicted
         expected_mistakes[variant.student_id] = (problem.id, rule.name)
         (subs / f"{variant.student_id}.json").write_text(json.dumps({
             "set": key.set_title, "student": variant.student_id, "variant": variant.code, "answers": answers,
@@ -87,9 +88,8 @@ def test_perfect_files_score_100_and_mistakes_are_named(generated, tmp_path):
     assert len({rule for _, rule in expected_mistakes.values()}) >= 10
     sid, (pid, rule) = next(iter(expected_mistakes.items()))
     feedback = (grades / "feedback" / f"{sid}.txt").read_text()
-    from exercisegen.mistakes import mistake
-
-    assert mistake(rule).sentence in feedback.replace("\n", " ") or mistake(rule).summary in feedback
+    sentence, summary = mistake_named(rule).sentence, mistake_named(rule).summary
+    assert sentence in feedback.replace("\n", " ") or summary in feedback
     assert (grades / "summary.pdf").read_bytes().startswith(b"%PDF")
     assert (grades / "feedback" / f"{sid}.pdf").read_bytes().startswith(b"%PDF")
 
@@ -168,7 +168,7 @@ def _fill_pdf(src: Path, dst: Path, values: dict[str, str]) -> None:
 
 
 def _field_values(problem, answer) -> dict[str, str]:
-    blocks = answer if isinstance(answer[0][0], list) else [answer]
+    blocks = answer
     return {
         f"{problem.id}:{b}:{r}:{c}": str(v).replace("-", "\u2212")
         for b, block in enumerate(blocks)
@@ -193,8 +193,8 @@ def test_filled_worksheet_pdfs_grade_like_yaml_files(tmp_path):
     values = {}
     for problem in partial.problems:
         answer = problem.answer
-        if problem.params.get("ask_shape"):
-            answer = [row[:-1] for row in answer]
+        if getattr(problem.params, "ask_shape", False):
+            answer = tuple(tuple(row[:-1] for row in block) for block in answer)
         values.update(_field_values(problem, answer))
     _fill_pdf(out / "worksheets" / f"{partial.student_id}.pdf", subs / "partial.pdf", values)
     (subs / "partial.yaml").write_text(sheet(key, partial, {p.id: p.answer for p in partial.problems}))
@@ -205,7 +205,7 @@ def test_filled_worksheet_pdfs_grade_like_yaml_files(tmp_path):
     rows = list(csv.DictReader(io.StringIO((grades / "gradebook.csv").read_text())))
     by = {(r["student_id"], r["status"]): r for r in rows}
     assert by[(perfect.student_id, "ok")]["percent"] == "100.0"
-    hidden = next(p for p in partial.problems if p.params.get("ask_shape"))
+    hidden = next(p for p in partial.problems if getattr(p.params, "ask_shape", False))
     ok_row = by[(partial.student_id, "ok")]
     assert ok_row[hidden.id] == "0"
     total_points = sum(p.points for p in partial.problems)
@@ -218,7 +218,7 @@ def test_hidden_shape_template_and_check(tmp_path):
     assert run("generate", SPECS / "transposed_homework.yaml", "--variants", 1, "--out", out, "--no-pdf").exit_code == 0
     key = key_from_json((out / "key.json").read_text(), "key.json")
     variant = key.variants[0]
-    hidden = next(p for p in variant.problems if p.params.get("ask_shape"))
+    hidden = next(p for p in variant.problems if getattr(p.params, "ask_shape", False))
     template = (out / "answers" / f"{variant.student_id}.yaml").read_text()
     assert f"  {hidden.id}: |\n    ?\n" in template
     answers = {p.id: p.answer for p in variant.problems}

@@ -11,17 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_mistakes import CASES  # the hand-computed wrong answers, one per rule
 
-from exercisegen.answers import answer_template, layouts_of, parse_submission
-from exercisegen.grading import (
-    feedback_text,
-    grade,
-    grade_batch,
-    gradebook_csv,
-    results_json,
-    summarize,
-)
-from exercisegen.mistakes import mistake
-from exercisegen.problems import problem_type
+from conftest import typed
+from exercisegen.batch import grade_batch
+from exercisegen.feedback import feedback_text
+from exercisegen.problems.registry import mistake_named, problem_type
+from exercisegen.reports import gradebook_csv, results_json, summarize
+from exercisegen.scoring import grade
+from exercisegen.submissions import parse_submission
+from exercisegen.templates import answer_template, layouts_of
 from exercisegen.roster import numbered_students
 from exercisegen.spec import load_spec
 from exercisegen.variants import Key, Problem, Variant, build_key, make_code
@@ -60,7 +57,8 @@ D1 = {
 
 
 def problem(pid, ptype, points, params, **kw):
-    return Problem(pid, ptype, points, params, problem_type(ptype).solve(params), **kw)
+    record = typed(ptype, params)
+    return Problem(pid, ptype, points, record, problem_type(ptype).solve(record), **kw)
 
 
 def variant(student_id, name=""):
@@ -161,7 +159,7 @@ def test_template_filled_with_the_key_scores_full_marks_for_every_problem_type()
     for v in key.variants:
         text = answer_template(key.set_title, v, layouts_of(v))
         for p in v.problems:
-            blocks = p.answer if isinstance(p.answer[0][0], list) else [p.answer]
+            blocks = p.answer
             grid = "\n\n".join("\n".join(" ".join(str(x) for x in row) for row in b) for b in blocks)
             qs = "\n\n".join("\n".join(" ".join("?" * len(row)) for row in b) for b in blocks)
             if not layouts_of(v)[p.id].reveal_shape:
@@ -178,7 +176,7 @@ def test_template_filled_with_the_key_scores_full_marks_for_every_problem_type()
 def test_filled_pdf_worksheet_scores_full_marks():
     from pypdf import PdfReader, PdfWriter
 
-    from exercisegen.render.worksheet import write_worksheet
+    from exercisegen.render import write_worksheet
 
     key = build_key(load_spec(str(SPECS / "transposed_homework.yaml")), numbered_students(1))
     v = key.variants[0]
@@ -186,7 +184,7 @@ def test_filled_pdf_worksheet_scores_full_marks():
     write_worksheet(key, v, buf)
     values = {}
     for p in v.problems:
-        blocks = p.answer if isinstance(p.answer[0][0], list) else [p.answer]
+        blocks = p.answer
         for b, block in enumerate(blocks):
             for r, row in enumerate(block):
                 for c, x in enumerate(row):
@@ -328,7 +326,7 @@ def test_mixed_batch_results_json_and_summary():
         ("d1", 1.5, 1, 1),
     ]
     assert summary.mistakes == (("forgot_crop", 1, ("t1",)),)
-    assert doc["summary"]["mistakes"][0]["sentence"] == mistake("forgot_crop").sentence
+    assert doc["summary"]["mistakes"][0]["sentence"] == mistake_named("forgot_crop").sentence
 
 
 def test_newest_file_counts_and_ties_are_deterministic():
@@ -356,7 +354,7 @@ Score: 3 of 9 points (33.3 %)
 
 t1: 0 of 4 points
   Expected 3 rows of 3 numbers, got 5 rows of 5 numbers.
-  {mistake("forgot_crop").sentence}
+  {mistake_named("forgot_crop").sentence}
   Correct answer:
      1   3   2
      4  10   6

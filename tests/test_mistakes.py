@@ -8,9 +8,11 @@ import itertools
 import numpy as np
 import pytest
 
-from exercisegen import mistakes
-from exercisegen.mistakes import MISTAKES, confusable, diagnose, mistake, rules_for
-from exercisegen.problems import problem_type
+from exercisegen.diagnose import diagnose
+from conftest import all_mistakes, diagnose_json, predict, rule, solve, type_of_rule, typed
+from exercisegen.problems.base import Mistake, blocks_of
+from exercisegen.problems.registry import problem_type
+from exercisegen.problems.transposed_conv import forgot_crop
 
 # The slides' example: input [[1, 2], [3, 4]], an all-ones 3×3 kernel.
 X = [[1, 2], [3, 4]]
@@ -145,22 +147,21 @@ CASES = [
 
 
 def test_every_rule_has_a_case():
-    assert sorted(name for name, *_ in CASES) == sorted(m.name for m in MISTAKES)
+    assert sorted(name for name, *_ in CASES) == sorted(m.name for m in all_mistakes())
 
 
 @pytest.mark.parametrize("name,ptype,params,expected", CASES, ids=[c[0] for c in CASES])
 def test_rule_predicts_hand_computed_answer_and_is_diagnosed(name, ptype, params, expected):
-    rule = mistake(name)
-    answer = problem_type(ptype).solve(params)
-    assert rule.types == (ptype,)
-    assert rule.predict(params) == expected
+    answer = solve(ptype, params)
+    assert type_of_rule(name) == ptype
+    assert predict(name, params) == expected
     assert expected != answer
-    assert diagnose(ptype, params, answer, expected) is rule
+    assert diagnose_json(ptype, params, answer, expected) is problem_type(ptype).mistake(name)
 
 
 def test_slides_answers_are_what_the_solver_gives():
-    assert problem_type("transposed_conv").solve(tconv(stride=2)) == SLIDES_S2P0
-    assert problem_type("transposed_conv").solve(tconv(stride=2, padding=1)) == SLIDES_S2P1
+    assert solve("transposed_conv", tconv(stride=2)) == SLIDES_S2P0
+    assert solve("transposed_conv", tconv(stride=2, padding=1)) == SLIDES_S2P1
 
 
 @pytest.mark.parametrize(
@@ -185,31 +186,31 @@ def test_slides_answers_are_what_the_solver_gives():
     ],
 )
 def test_rule_does_not_apply(name, params):
-    assert mistake(name).rule(params) is None
-    assert mistake(name).predict(params) is None
+    assert rule(name, params) is None
+    assert predict(name, params) is None
 
 
 def test_inserted_zeros_names_the_answer_when_tiling_gives_the_same():
     # stride 2 with a 3×3 kernel: copies 3 apart is both mistakes; only inserted_s_zeros claims it
-    assert mistake("tiled_without_overlap").rule(tconv(stride=2, padding=1)) is None
-    assert mistake("inserted_s_zeros").rule(tconv(stride=2, padding=1)) is not None
+    assert rule("tiled_without_overlap", tconv(stride=2, padding=1)) is None
+    assert rule("inserted_s_zeros", tconv(stride=2, padding=1)) is not None
 
 
 def test_same_size_stride_one_problem_leaves_rotation_rules_to_the_operation_rules():
     # stride 1, 3×3 kernel, padding 1: transposed conv of w == conv with w rotated
     params = tconv(kernel=[[1, 2, 0], [0, 1, 0], [0, 0, 3]], padding=1)
-    assert mistake("unflipped_kernel").rule(params) is None
-    assert mistake("computed_conv").rule(params) is not None
+    assert rule("unflipped_kernel", params) is None
+    assert rule("computed_conv", params) is not None
     conv_params = conv(kernel=[[1, 2, 0], [0, 1, 0], [0, 0, 3]], padding=1)
-    assert mistake("conv_computed_transposed").rule(conv_params) is None
-    assert mistake("conv_flipped_kernel").rule(conv_params) is not None
+    assert rule("conv_computed_transposed", conv_params) is None
+    assert rule("conv_flipped_kernel", conv_params) is not None
 
 
 def test_rule_coinciding_with_the_answer_predicts_none():
     # only the last stamp is nonzero: overwriting leaves the same numbers as adding
     params = tconv(input=[[0, 0], [0, 1]], stride=2)
-    assert mistake("overwrote_overlaps").rule(params) == problem_type("transposed_conv").solve(params)
-    assert mistake("overwrote_overlaps").predict(params) is None
+    assert rule("overwrote_overlaps", params) == solve("transposed_conv", params)
+    assert predict("overwrote_overlaps", params) is None
 
 
 def _naive_grouped_conv(x, w_t, groups):
@@ -233,7 +234,7 @@ def test_computed_conv_with_channels_uses_the_same_channel_pairs():
     x = rng.integers(-2, 3, (4, 4, 4)).tolist()
     w = rng.integers(-2, 3, (4, 3, 2, 2)).tolist()  # (C_in, C_out/groups, kH, kW), groups 2: C_out 6
     params = tconv(input=x, kernel=w, groups=2)
-    assert mistake("computed_conv").rule(params) == _naive_grouped_conv(x, w, 2)
+    assert rule("computed_conv", params) == _naive_grouped_conv(x, w, 2)
 
 
 def test_forgot_crop_with_channels_is_the_padding_free_result():
@@ -243,12 +244,9 @@ def test_forgot_crop_with_channels_is_the_padding_free_result():
     x = rng.integers(-2, 3, (2, 2, 3)).tolist()
     w = rng.integers(-2, 3, (2, 2, 3, 3)).tolist()
     params = tconv(input=x, kernel=w, stride=2, padding=1)
-    predicted = mistake("forgot_crop").predict(params)
+    predicted = predict("forgot_crop", params)
     assert predicted == conv_transpose2d(x, w, stride=2).tolist()
-    assert (
-        diagnose("transposed_conv", params, problem_type("transposed_conv").solve(params), predicted).name
-        == "forgot_crop"
-    )
+    assert diagnose_json("transposed_conv", params, solve("transposed_conv", params), predicted).name == "forgot_crop"
 
 
 def test_overwrote_overlaps_with_channels_sums_channels_but_overwrites_within_one():
@@ -256,55 +254,64 @@ def test_overwrote_overlaps_with_channels_sums_channels_but_overwrites_within_on
     w = [[[[1, 1]]], [[[1, 1]]]]  # (2, 1, 1, 2): one output channel
     params = tconv(input=x, kernel=w)
     # each channel alone: [1, 1, 1] (the shared middle cell overwritten, not 2); summed: [11, 11, 11]
-    assert mistake("overwrote_overlaps").predict(params) == [[[11, 11, 11]]]
-    assert problem_type("transposed_conv").solve(params) == [[[11, 22, 11]]]
+    assert predict("overwrote_overlaps", params) == [[[11, 11, 11]]]
+    assert solve("transposed_conv", params) == [[[11, 22, 11]]]
 
 
 def test_partial_match_names_the_rule_despite_another_slip():
     params = tconv(stride=2)
-    answer = problem_type("transposed_conv").solve(params)
-    predicted = mistake("overwrote_overlaps").predict(params)
+    answer = solve("transposed_conv", params)
+    predicted = predict("overwrote_overlaps", params)
     slipped = [row[:] for row in predicted]
     slipped[0][0] = 7  # a cell where overwriting and adding agree: another, unrelated slip
-    assert diagnose("transposed_conv", params, answer, slipped).name == "overwrote_overlaps"
+    assert diagnose_json("transposed_conv", params, answer, slipped).name == "overwrote_overlaps"
     slipped[2][2] = 10  # a telling cell (overlap) now has the right value: no longer the rule
-    assert diagnose("transposed_conv", params, answer, slipped) is None
+    assert diagnose_json("transposed_conv", params, answer, slipped) is None
 
 
 def test_diagnose_ignores_right_answers_blanks_and_noise():
     params = tconv(stride=2, padding=1)
-    assert diagnose("transposed_conv", params, SLIDES_S2P1, SLIDES_S2P1) is None
-    assert diagnose("transposed_conv", params, SLIDES_S2P1, [[0, 0, 0], [0, 0, 0], [0, 0, 0]]) is None
-    assert diagnose("transposed_conv", params, SLIDES_S2P1, [[1, 3]]) is None
+    assert diagnose_json("transposed_conv", params, SLIDES_S2P1, SLIDES_S2P1) is None
+    assert diagnose_json("transposed_conv", params, SLIDES_S2P1, [[0, 0, 0], [0, 0, 0], [0, 0, 0]]) is None
+    assert diagnose_json("transposed_conv", params, SLIDES_S2P1, [[1, 3]]) is None
     blanked = [row[:] for row in SLIDES_S2P0]
     blanked[0][0] = None
-    assert diagnose("transposed_conv", params, SLIDES_S2P1, blanked) is None
-    assert diagnose("design", {}, [[2, 1, 0]], [[1, 1, 1]]) is None
+    assert diagnose_json("transposed_conv", params, SLIDES_S2P1, blanked) is None
+    design = {"input_size": 4, "output_size": 7, "kernel_size": 3, "dilation": 1, "choose_kernel": False}
+    design |= {"stride": 2, "padding": 1, "output_padding": 0}
+    assert diagnose_json("design", design, [[2, 1, 0]], [[1, 1, 1]]) is None
 
 
 def test_diagnose_matches_floats_within_tolerance():
     params = tconv(input=[[0.5, 1.0], [1.5, 2.0]], stride=2, padding=1)
-    answer = problem_type("transposed_conv").solve(params)
-    written = [[round(v + 0.004, 3) for v in row] for row in mistake("forgot_crop").predict(params)]
-    assert diagnose("transposed_conv", params, answer, written, atol=0.01).name == "forgot_crop"
-    assert diagnose("transposed_conv", params, answer, written) is None
+    answer = solve("transposed_conv", params)
+    written = [[round(v + 0.004, 3) for v in row] for row in predict("forgot_crop", params)]
+    kind, record = problem_type("transposed_conv"), typed("transposed_conv", params)
+    found = diagnose(kind, record, blocks_of(answer), blocks_of(written), atol=0.01)
+    assert found is not None and found.name == "forgot_crop"
+    assert diagnose(kind, record, blocks_of(answer), blocks_of(written)) is None
 
 
 def test_sentences_are_one_plain_sentence():
-    for rule in MISTAKES:
+    for rule in all_mistakes():
         assert rule.sentence == f"{rule.summary}: {rule.advice}"
         assert rule.sentence.endswith(".") and rule.sentence.count(". ") == 0, rule.name
         assert rule.summary.startswith(("You ", "Your ")), rule.name
-    assert mistake("forgot_crop").sentence == (
+    assert problem_type("transposed_conv").mistake("forgot_crop").sentence == (
         "You kept the padded border: in a transposed convolution padding removes rows and columns from the "
         "output — crop p from every side of the full scatter result."
     )
 
 
+def confusable(ptype, params, answer):
+    return problem_type(ptype).confusable(typed(ptype, params), blocks_of(answer))
+
+
 def test_rules_for_types():
-    assert [m.name for m in rules_for("design")] == []
-    assert [m.name for m in rules_for("conv_matrix")] == []
-    assert {m.types for m in MISTAKES} == {("transposed_conv",), ("conv",), ("output_shape",)}
+    assert problem_type("design").mistakes == ()
+    assert problem_type("conv_matrix").mistakes == ()
+    assert {type_of_rule(m.name) for m in all_mistakes()} == {"transposed_conv", "conv", "output_shape"}
+    assert len({m.name for m in all_mistakes()}) == len(all_mistakes())  # names are unique across types
 
 
 def test_confusable():
@@ -312,7 +319,7 @@ def test_confusable():
     assert not confusable("transposed_conv", params, SLIDES_S2P1)
     # stride 1, all-ones 3×3 kernel, padding 1: the transposed conv equals the ordinary conv
     same = tconv(input=X3, padding=1)
-    assert confusable("transposed_conv", same, problem_type("transposed_conv").solve(same))
+    assert confusable("transposed_conv", same, solve("transposed_conv", same))
     # stride 2, kernel 1×2 of ones: overwriting and ignoring the stride... check a pair that coincides
     conv_same = shape(operation="conv", input_size=5, kernel_size=3, padding=1)  # "same" conv: both formulas give 5
     assert confusable("output_shape", conv_same, [[5, 5]])
@@ -320,8 +327,9 @@ def test_confusable():
 
 def test_confusable_sees_two_rules_with_one_prediction(monkeypatch):
     params = tconv(stride=2, padding=1)
-    twin = mistakes.Mistake("twin", ("transposed_conv",), "You", "twin.", mistakes.forgot_crop)
-    monkeypatch.setattr(mistakes, "MISTAKES", mistakes.MISTAKES + (twin,))
+    kind = problem_type("transposed_conv")
+    twin = Mistake("twin", "You", "twin.", forgot_crop)
+    monkeypatch.setattr(kind, "mistakes", kind.mistakes + (twin,))
     assert confusable("transposed_conv", params, SLIDES_S2P1)
 
 
@@ -339,18 +347,18 @@ def test_random_draws_predictions_never_raise():
             dilation=d,
         )
         try:
-            answer = problem_type("transposed_conv").solve(params)
+            answer = solve("transposed_conv", params)
         except Exception:
             continue
-        for rule in rules_for("transposed_conv"):
-            predicted = rule.predict(params)
+        for m in problem_type("transposed_conv").mistakes:
+            predicted = predict(m.name, params)
             assert predicted is None or predicted != answer
         confusable("transposed_conv", params, answer)
 
 
 def test_two_rules_do_not_coincide_on_the_slides_examples():
     for params in (tconv(stride=2, padding=1), tconv(stride=2, padding=1, output_padding=1), tconv(stride=2)):
-        predictions = [(m.name, m.predict(params)) for m in rules_for("transposed_conv")]
+        predictions = [(m.name, predict(m.name, params)) for m in problem_type("transposed_conv").mistakes]
         predictions = [(n, p) for n, p in predictions if p is not None]
         for (a, pa), (b, pb) in itertools.combinations(predictions, 2):
             assert pa != pb, (a, b)

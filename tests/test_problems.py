@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from exercisegen.problems import conv_matrix, design, transposed_conv
-from exercisegen.problems._compute import hidden_canvas
+from conftest import solve, typed
+from exercisegen.problems.conv_matrix import ConvMatrix
+from exercisegen.problems.design import Design
+from exercisegen.problems.drawing import hidden_canvas
+from exercisegen.problems.transposed_conv import TransposedConv
 from exercisegen.solver import conv_transpose2d
 
-DESIGN = {
+design = Design()
+transposed_conv = TransposedConv()
+conv_matrix = ConvMatrix()
+
+DESIGN_JSON = {
     "input_size": 4,
     "output_size": 7,
     "kernel_size": 3,
@@ -16,6 +23,7 @@ DESIGN = {
     "padding": 1,
     "output_padding": 0,
 }
+DESIGN = typed("design", DESIGN_JSON)
 
 
 def test_design_accepts_every_valid_choice_and_only_those():
@@ -46,11 +54,11 @@ def test_design_comment_says_what_the_choice_gives():
 
 
 def test_design_with_kernel_choice_has_four_labeled_boxes():
-    params = dict(DESIGN, choose_kernel=True)
-    assert design.answer_layout(params).labels == ("kernel_size", "stride", "padding", "output_padding")
+    params = typed("design", dict(DESIGN_JSON, choose_kernel=True))
+    assert design.layout(params).labels == ("kernel_size", "stride", "padding", "output_padding")
     assert design.is_valid_choice(params, [4, 1, 0, 0])  # (4−1)·1 + (4−1) + 1 = 7
     assert design.is_valid_choice(params, [5, 1, 0, 0]) is False  # 8
-    assert design.solve(params) == [[3, 2, 1, 0]]
+    assert design.solve(params) == (((3, 2, 1, 0),),)
 
 
 def test_hidden_canvas_does_not_track_the_answer_size():
@@ -59,7 +67,7 @@ def test_hidden_canvas_does_not_track_the_answer_size():
 
 
 def test_ask_shape_layout_hides_the_size_and_statement_says_so():
-    params = {
+    params = typed("transposed_conv", {
         "input": [[1, 2], [3, 4]],
         "kernel": [[1, 0], [0, -1]],
         "stride": 2,
@@ -68,8 +76,8 @@ def test_ask_shape_layout_hides_the_size_and_statement_says_so():
         "dilation": 1,
         "groups": 1,
         "ask_shape": True,
-    }
-    layout = transposed_conv.answer_layout(params)
+    })
+    layout = transposed_conv.layout(params)
     assert layout.blocks == ((4, 4),) and not layout.reveal_shape and layout.canvas == (8, 8)
     assert "size of the output is part of the question" in transposed_conv.statement(params)
 
@@ -83,7 +91,7 @@ def test_conv_matrix_transpose_product_is_the_transposed_convolution():
         "padding": 0,
         "vector": [[1, -2, 0], [2, 1, 1]],
     }
-    assert conv_matrix.solve(params) == conv_transpose2d(params["vector"], params["kernel"]).tolist()
-    c = conv_matrix.solve(dict(params, task="matrix"))
+    assert solve("conv_matrix", params) == conv_transpose2d(params["vector"], params["kernel"]).tolist()
+    c = solve("conv_matrix", dict(params, task="matrix"))
     assert len(c) == 6 and len(c[0]) == 12
     assert c[0][:6] == [1, 2, 0, 0, -1, 3]

@@ -14,7 +14,8 @@ import pytest
 pypdf = pytest.importorskip("pypdf")
 
 from exercisegen.notation import fmt_number  # noqa: E402
-from exercisegen.problems import problem_type  # noqa: E402
+from conftest import typed  # noqa: E402
+from exercisegen.problems.registry import problem_type  # noqa: E402
 from exercisegen.render import write_packet, write_solution, write_worksheet  # noqa: E402
 from exercisegen.variants import Key, Problem, Variant  # noqa: E402
 
@@ -51,7 +52,7 @@ def _lines(reader) -> list[str]:
 def _expected_fields(variant: Variant) -> set[str]:
     names = {"variant_code", "student_id"}
     for problem in variant.problems:
-        layout = problem_type(problem.type).answer_layout(problem.params)
+        layout = problem.layout
         for b, (rows, cols) in enumerate(layout.blocks):
             if not layout.reveal_shape:
                 rows, cols = layout.canvas  # the size is asked too: a larger box area
@@ -60,8 +61,7 @@ def _expected_fields(variant: Variant) -> set[str]:
 
 
 def _answer_blocks(problem: Problem) -> list:
-    answer = problem.answer
-    return answer if isinstance(answer[0][0], list) else [answer]
+    return list(problem.answer)
 
 
 def test_worksheet_fields_match_each_answer_layout(key):
@@ -125,7 +125,7 @@ def test_solution_shows_each_answer_grid_row_by_row(key):
     for variant in key.variants:
         lines = _lines(_reader(_pdf(write_solution, key, variant)))
         for problem in variant.problems:
-            labels = list(problem_type(problem.type).answer_layout(problem.params).labels)
+            labels = list(problem.layout.labels)
             values = labels + [fmt_number(v) for block in _answer_blocks(problem) for row in block for v in row]
             starts = [i for i, line in enumerate(lines) if line.startswith("Answer")]
             assert any(lines[i + 1 : i + 1 + len(values)] == values for i in starts), problem.id
@@ -135,8 +135,8 @@ def test_solution_fills_in_the_output_size_formula(key):
     variant = key.variants[0]
     text = "\n".join(_lines(_reader(_pdf(write_solution, key, variant))))
     problem = next(p for p in variant.problems if p.id == "crop_padding")
-    rows = len(problem.answer)
-    inputs = len(problem.params["input"])
+    rows = len(problem.answer[0])
+    inputs = problem.params.input_size[0]
     assert f"= ({inputs}\u22121)\u00b72 \u2212 2\u00b71 + 1\u00b7(3\u22121) + 0 + 1 = {rows}" in text
     assert "Step 1: input[0][0]" in text
 
@@ -204,18 +204,18 @@ def test_packet_starts_each_student_on_a_new_sheet(key, kind, write):
 
 def test_packet_from_reused_stories_equals_a_fresh_one(key):
     """write_packet reuses the stories laid out for the students' own PDFs; the bytes must not change."""
-    from exercisegen.render import worksheet
+    from exercisegen.render import writers
 
-    worksheet._STORIES.clear()
+    writers._STORIES.clear()
     fresh = io.BytesIO()
     write_packet(key, key.variants, fresh, "solution")
     for variant in key.variants:
         _pdf(write_solution, key, variant)
-    assert len(worksheet._STORIES) == len(key.variants)
+    assert len(writers._STORIES) == len(key.variants)
     reused = io.BytesIO()
     write_packet(key, key.variants, reused, "solution")
     assert reused.getvalue() == fresh.getvalue()
-    assert not worksheet._STORIES  # a packet drops the stories it used
+    assert not writers._STORIES  # a packet drops the stories it used
 
 
 def test_multi_channel_problem_has_one_field_block_per_output_channel():
@@ -228,8 +228,9 @@ def test_multi_channel_problem_has_one_field_block_per_output_channel():
         "dilation": 1,
         "groups": 1,
     }
-    module = problem_type("transposed_conv")
-    problem = Problem("mc", "transposed_conv", 2, params, module.solve(params), show_steps=("scatter",))
+    record = typed("transposed_conv", params)
+    answer = problem_type("transposed_conv").solve(record)
+    problem = Problem("mc", "transposed_conv", 2, record, answer, show_steps=("scatter",))
     variant = Variant("K7QM-3DXA", "s9", "", (problem,))
     key = Key("Channels", "0" * 64, 1, (variant,))
     fields = set(_reader(_pdf(write_worksheet, key, variant)).get_fields())

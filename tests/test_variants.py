@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def test_seed_option_overrides_spec_seed():
 
 def test_no_two_students_share_a_problem_when_space_allows():
     key = small_key(numbered_students(40))
-    seen = [json.dumps(v.problems[0].params, sort_keys=True) for v in key.variants]
+    seen = [repr(v.problems[0].params) for v in key.variants]
     assert len(set(seen)) == 40
 
 
@@ -127,9 +128,10 @@ def _pair(v):
 def test_every_answer_of_the_bundled_homework_matches_independent_references():
     key = build_key(load_spec(str(SPECS / "transposed_homework.yaml")), numbered_students(30))
     checked = 0
-    for variant in key.variants:
-        for problem in variant.problems:
-            p = problem.params
+    for variant in json.loads(key_to_json(key))["variants"]:  # parameters and answers as key.json holds them
+        for problem in variant["problems"]:
+            p = problem["params"]
+            problem = SimpleNamespace(type=problem["type"], answer=problem["answer"])
             if problem.type == "transposed_conv":
                 assert p["dilation"] in (1, [1, 1]) and p["groups"] == 1
                 expected = _naive_transposed(

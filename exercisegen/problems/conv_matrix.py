@@ -2,146 +2,206 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
+from exercisegen.explanations import Explanation
+from exercisegen.fields import Field, padding_field, stride_field
 from exercisegen.notation import fmt_pair
-from exercisegen.problems import AnswerLayout, Explanation
-from exercisegen.problems._common import as_pair, draw_matrix, draw_value, kernel_ok, mark_cells
-from exercisegen.solver import output_shape
-from exercisegen.steps import conv_matrix, matrix_view
+from exercisegen.problems.base import (
+    AnswerLayout,
+    Blocks,
+    GivenGrid,
+    Givens,
+    Matrix,
+    Pair,
+    ProblemType,
+    as_pair,
+    matrix_of,
+    nested,
+    pair_json,
+)
+from exercisegen.problems.drawing import draw_matrix, draw_pair, draw_value, matrix_ok, size_ok
 
 if TYPE_CHECKING:
-    from exercisegen.spec import ProblemSpec
+    import numpy as np
 
-from exercisegen.fields import Field, padding_field, stride_field
-
-NAME = "conv_matrix"
-FIELDS: dict[str, Field] = {
-    "task": Field("word", default="matrix", options=("matrix", "transpose_product")),
-    "input_size": Field("pair", required=True, minimum=1),
-    "kernel": Field("matrix", required=True),
-    "stride": stride_field(),
-    "padding": padding_field(),
-    # for task transpose_product: the vector x (shaped like the conv output, so its shape is derived)
-    "vector": Field("matrix", default={"values": {"int": [-2, 3]}}, shape_derived=True),
-}
-VIEWS = ("matrix",)
-DEFAULT_VIEWS = ("matrix",)
+    from exercisegen.spec_model import ProblemSpec
 
 MAX_CELLS = 400  # C must fit on a worksheet page
 
 
-def draw(spec: "ProblemSpec", rng: Any) -> dict[str, Any] | None:
-    """Draw the sizes and kernel (and the vector for transpose_product)."""
-    field = spec.field
-    params: dict[str, Any] = {
-        "task": draw_value(field("task"), rng),
-        "input_size": draw_value(field("input_size"), rng),
-        "kernel": draw_matrix(field("kernel"), rng),
-        "stride": draw_value(field("stride"), rng),
-        "padding": draw_value(field("padding"), rng),
+@dataclass(frozen=True)
+class MatrixParams:
+    """A small single-channel convolution, and the vector x for the task `transpose_product`."""
+
+    task: str  # "matrix" | "transpose_product"
+    input_size: Pair
+    kernel: Matrix
+    stride: Pair
+    padding: Pair
+    vector: Matrix | None = None  # shaped like the convolution's output
+
+    @property
+    def output_size(self) -> Pair:
+        """The convolution's output (H, W)."""
+        from exercisegen.solver import output_shape
+
+        size = (len(self.kernel), len(self.kernel[0]))
+        return output_shape("conv", self.input_size, size, stride=self.stride, padding=self.padding)
+
+
+class ConvMatrix(ProblemType[MatrixParams]):
+    """The convolution as a matrix: C, or the transposed convolution as Cᵀ·vec(x)."""
+
+    name = "conv_matrix"
+    fields = {
+        "task": Field(
+            "word",
+            default="matrix",
+            options=("matrix", "transpose_product"),
+            help="matrix: write C; transpose_product: compute Cᵀ·vec(x) for a given x",
+        ),
+        "input_size": Field("pair", required=True, minimum=1, help="the convolution's input height and width"),
+        "kernel": Field("matrix", required=True, help="the 2-D kernel"),
+        "stride": stride_field(),
+        "padding": padding_field(),
+        "vector": Field(
+            "matrix",
+            default={"values": {"int": [-2, 3]}},
+            shape_derived=True,
+            help="for transpose_product: the grid x (shaped like the convolution's output, so give only values)",
+        ),
     }
-    try:
-        c_out = _conv_output_size(params)
-    except ParameterError:
-        return None
-    size = as_pair(params["input_size"])
-    if c_out[0] * c_out[1] * size[0] * size[1] > MAX_CELLS:
-        return None
-    if params["task"] == "transpose_product":
-        params["vector"] = draw_matrix(field("vector"), rng, shape=c_out)
-    constraints = spec.constraints
-    if not kernel_ok(params["kernel"], constraints.nonzero_kernel, constraints.asymmetric_kernel):
-        return None
-    if constraints.max_output_size is not None and max(c_out) > constraints.max_output_size:
-        return None
-    if constraints.min_output_size is not None and min(c_out) < constraints.min_output_size:
-        return None
-    return params
+    views = ("matrix",)
+    default_views = ("matrix",)
+    constraints = frozenset(("max_output_size", "min_output_size", "nonzero_kernel", "asymmetric_kernel"))
 
+    def draw(self, spec: "ProblemSpec", rng: "np.random.Generator") -> MatrixParams | None:
+        """Draw the sizes and kernel (and the vector for transpose_product)."""
+        field = spec.field
+        task = draw_value(field("task"), rng)
+        input_size = draw_pair(field("input_size"), rng)
+        kernel = matrix_of(draw_matrix(field("kernel"), rng))
+        stride, padding = draw_pair(field("stride"), rng), draw_pair(field("padding"), rng)
+        params = MatrixParams(task, input_size, kernel, stride, padding)
+        try:
+            out = params.output_size
+        except ParameterError:
+            return None
+        if out[0] * out[1] * input_size[0] * input_size[1] > MAX_CELLS:
+            return None
+        if task == "transpose_product":
+            vector = matrix_of(draw_matrix(field("vector"), rng, shape=out))
+            params = MatrixParams(task, input_size, kernel, params.stride, params.padding, vector)
+        c = spec.constraints
+        if not matrix_ok(kernel, c.nonzero_kernel, c.asymmetric_kernel) or not size_ok(c, out):
+            return None
+        return params
 
-def _conv_output_size(params: dict[str, Any]) -> tuple[int, int]:
-    kernel = params["kernel"]
-    return output_shape(
-        "conv", params["input_size"], (len(kernel), len(kernel[0])), stride=params["stride"], padding=params["padding"]
-    )
+    def _matrix(self, params: MatrixParams) -> Matrix:
+        from exercisegen.steps import conv_matrix
 
+        return conv_matrix(params.input_size, params.kernel, stride=params.stride, padding=params.padding)
 
-def _matrix(params: dict[str, Any]) -> Any:
-    size = as_pair(params["input_size"])
-    return conv_matrix(size, params["kernel"], stride=params["stride"], padding=params["padding"])
+    def solve(self, params: MatrixParams) -> Blocks:
+        """C, or Cᵀ·vec(x) reshaped to the convolution's input size."""
+        c = self._matrix(params)
+        if params.task == "matrix":
+            return (c,)
+        assert params.vector is not None, "drawn for transpose_product"
+        h, w = params.input_size
+        vec = [v for row in params.vector for v in row]
+        product = [0] * (h * w)
+        for r, row in enumerate(c):
+            for col, coef in enumerate(row):
+                product[col] += coef * vec[r]
+        return (tuple(tuple(product[i * w : (i + 1) * w]) for i in range(h)),)
 
+    def params_to_json(self, params: MatrixParams) -> dict[str, Any]:
+        """task, input_size, kernel, stride, padding, [vector]."""
+        doc: dict[str, Any] = {
+            "task": params.task,
+            "input_size": pair_json(params.input_size),
+            "kernel": nested((params.kernel,), True),
+            "stride": pair_json(params.stride),
+            "padding": pair_json(params.padding),
+        }
+        if params.vector is not None:
+            doc["vector"] = nested((params.vector,), True)
+        return doc
 
-def _transpose_product(params: dict[str, Any]) -> Any:
-    """Cᵀ·vec(vector), reshaped to the conv input size: the transposed convolution of `vector`."""
-    size = as_pair(params["input_size"])
-    c = _matrix(params)
-    vec = [v for row in params["vector"] for v in row]
-    product = [0] * (size[0] * size[1])
-    for r, row in enumerate(c):
-        for col, coef in enumerate(row):
-            product[col] += coef * vec[r]
-    return [product[i * size[1] : (i + 1) * size[1]] for i in range(size[0])]
+    def params_from_json(self, doc: dict[str, Any]) -> MatrixParams:
+        """The record from key.json."""
+        task = str(doc["task"])
+        if task not in ("matrix", "transpose_product"):
+            raise ValueError(f"unknown task {task!r}")
+        vector = matrix_of(doc["vector"]) if "vector" in doc and task == "transpose_product" else None
+        if task == "transpose_product" and vector is None:
+            raise ValueError("transpose_product without a vector")
+        return MatrixParams(
+            task, as_pair(doc["input_size"]), matrix_of(doc["kernel"]), as_pair(doc["stride"]), as_pair(doc["padding"]),
+            vector,
+        )
 
-
-def solve(params: dict[str, Any]) -> list[Any]:
-    """C, or Cᵀ·vec(x) reshaped."""
-    if params["task"] == "matrix":
-        return [list(row) for row in _matrix(params)]
-    return _transpose_product(params)
-
-
-def statement(params: dict[str, Any]) -> str:
-    """The task in words."""
-    size = as_pair(params["input_size"])
-    h_out, w_out = _conv_output_size(params)
-    conv = (
-        f"the convolution (conv2d) of a {size[0]}×{size[1]} input with the kernel, "
-        f"stride {fmt_pair(params['stride'])}, padding {fmt_pair(params['padding'])}"
-    )
-    if params["task"] == "matrix":
+    def _conv_words(self, params: MatrixParams) -> str:
+        h, w = params.input_size
         return (
-            f"Write the matrix C of {conv}, so that vec(output) = C·vec(input), where vec lists a grid "
-            f"row by row. C has one row per output cell ({h_out * w_out}) and one column per input cell "
-            f"({size[0] * size[1]})."
+            f"the convolution (conv2d) of a {h}×{w} input with the kernel, "
+            f"stride {fmt_pair(params.stride)}, padding {fmt_pair(params.padding)}"
         )
-    return (
-        f"Let C be the matrix of {conv} (vec(output) = C·vec(input), row by row). Compute Cᵀ·vec(x) "
-        f"for the {h_out}×{w_out} grid x below and write the result as a {size[0]}×{size[1]} grid "
-        "(this is the transposed convolution of x)."
-    )
 
-
-def answer_layout(params: dict[str, Any]) -> AnswerLayout:
-    """The matrix C, or the result grid."""
-    answer = solve(params)
-    return AnswerLayout(blocks=((len(answer), len(answer[0])),))
-
-
-def explain(params: dict[str, Any], views: tuple[str, ...]) -> tuple[Explanation, ...]:
-    """Which kernel weight lands where in each row of C (and the product)."""
-    if "matrix" not in views:
-        return ()
-    size = as_pair(params["input_size"])
-    h_out, w_out = _conv_output_size(params)
-    s, p = as_pair(params["stride"]), as_pair(params["padding"])
-    lines = [
-        f"Row r = i·{w_out} + j of C belongs to output cell (i, j). Its window starts at input row "
-        f"i·{s[0]} − {p[0]} and column j·{s[1]} − {p[1]}; kernel weight w[a][b] goes to column "
-        f"(row·{size[1]} + column) of the input cell it covers, and window cells in the padding are dropped.",
-    ]
-    out = [Explanation("text", "How C is built", " ".join(lines))]
-    if params["task"] == "transpose_product":
-        k_h = len(params["kernel"])
-        rem = (size[0] + 2 * p[0] - k_h) % s[0], (size[1] + 2 * p[1] - len(params["kernel"][0])) % s[1]
-        view = matrix_view(
-            params["vector"], params["kernel"], transposed=True, stride=s, padding=p, output_padding=rem
+    def statement(self, params: MatrixParams) -> str:
+        """The task in words."""
+        (h, w), (h_out, w_out) = params.input_size, params.output_size
+        conv = self._conv_words(params)
+        if params.task == "matrix":
+            return (
+                f"Write the matrix C of {conv}, so that vec(output) = C·vec(input), where vec lists a grid "
+                f"row by row. C has one row per output cell ({h_out * w_out}) and one column per input cell "
+                f"({h * w})."
+            )
+        return (
+            f"Let C be the matrix of {conv} (vec(output) = C·vec(input), row by row). Compute Cᵀ·vec(x) "
+            f"for the {h_out}×{w_out} grid x below and write the result as a {h}×{w} grid "
+            "(this is the transposed convolution of x)."
         )
-        out.append(Explanation("matrix", "Cᵀ·vec(x)", view))
-    return tuple(out)
 
+    def layout(self, params: MatrixParams) -> AnswerLayout:
+        """The matrix C, or the result grid."""
+        answer = self.solve(params)[0]
+        return AnswerLayout(blocks=((len(answer), len(answer[0])),))
 
-def mark(params: dict[str, Any], answer: list[Any], submitted: Any, atol: float, rtol: float) -> Any:
-    """Cell by cell."""
-    return mark_cells(answer, submitted, atol, rtol)
+    def givens(self, params: MatrixParams) -> Givens:
+        """The kernel (and x), stride and padding."""
+        grids = [GivenGrid(params.kernel, "kernel")]
+        if params.vector is not None:
+            grids.append(GivenGrid(params.vector, "x"))
+        rows = (("stride", fmt_pair(params.stride)), ("padding", fmt_pair(params.padding)))
+        return Givens(grids=tuple(grids), parameters=rows)
+
+    def describe_answer(self, params: MatrixParams) -> str:
+        """For the answer sheet."""
+        return "the matrix C" if params.task == "matrix" else "C\u1d40\u00b7x as a grid"
+
+    def explain(self, params: MatrixParams, views: tuple[str, ...]) -> tuple[Explanation, ...]:
+        """Which kernel weight lands where in each row of C (and the product)."""
+        from exercisegen.steps import matrix_view
+
+        if "matrix" not in views:
+            return ()
+        size, w_out = params.input_size, params.output_size[1]
+        s, p = params.stride, params.padding
+        text = (
+            f"Row r = i·{w_out} + j of C belongs to output cell (i, j). Its window starts at input row "
+            f"i·{s[0]} − {p[0]} and column j·{s[1]} − {p[1]}; kernel weight w[a][b] goes to column "
+            f"(row·{size[1]} + column) of the input cell it covers, and window cells in the padding are dropped."
+        )
+        out = [Explanation("text", "How C is built", text)]
+        if params.vector is not None:
+            k_h, k_w = len(params.kernel), len(params.kernel[0])
+            rem = (size[0] + 2 * p[0] - k_h) % s[0], (size[1] + 2 * p[1] - k_w) % s[1]
+            view = matrix_view(params.vector, params.kernel, transposed=True, stride=s, padding=p, output_padding=rem)
+            out.append(Explanation("matrix", "Cᵀ·vec(x)", view))
+        return tuple(out)

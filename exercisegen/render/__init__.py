@@ -5,7 +5,6 @@ Only the `write_*` functions touch files; they take a path or a binary file obje
 
 from __future__ import annotations
 
-from exercisegen.render.solution import write_solution
-from exercisegen.render.worksheet import write_packet, write_worksheet
+from exercisegen.render.writers import write_packet, write_solution, write_worksheet
 
 __all__ = ["write_packet", "write_solution", "write_worksheet"]

@@ -27,24 +27,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.frames import Frame as RLFrame
 
-from exercisegen.answers import Blank, Block
-from exercisegen.grading import (
-    HISTOGRAM_BINS,
-    BatchResult,
-    ProblemResult,
-    Result,
-    cell_text,
-    fmt_score,
-    problem_feedback,
-    score_of,
-    student_line,
-    summarize,
-)
-from exercisegen.mistakes import mistake
+from exercisegen.batch import BatchResult
+from exercisegen.feedback import cell_text, problem_feedback, student_line
 from exercisegen.notation import fmt_number
-from exercisegen.problems import problem_type
+from exercisegen.problems.registry import mistake_named
 from exercisegen.render.fonts import safe
 from exercisegen.render.grids import EMPTY, LABEL_SIZE, CellGrid, FlowRow, GridCell, text_cell
+from exercisegen.render.problem_parts import given_grids
 from exercisegen.render.styles import (
     BLACK,
     BODY,
@@ -58,7 +47,9 @@ from exercisegen.render.styles import (
     SMALL,
     para_text,
 )
-from exercisegen.render.worksheet import given_grids
+from exercisegen.reports import HISTOGRAM_BINS, fmt_score, score_of, summarize
+from exercisegen.scoring import ProblemResult, Result
+from exercisegen.submissions import Blank, Block
 from exercisegen.variants import Key, Problem, Variant
 
 Output = Union[str, IO[bytes]]
@@ -193,9 +184,9 @@ def _answer_grids(
     problem: Problem, result: ProblemResult, titles: Sequence[str], labels: Sequence[str], avail: float
 ) -> list[Flowable]:
     """The key's answer, with the cells the student got wrong framed."""
-    answer = problem.answer if isinstance(problem.answer[0][0], list) else [problem.answer]
+    answer = problem.answer
     wrong = set(result.wrong_cells)
-    caption = "A correct answer" if problem.type == "design" else "Correct answer"
+    caption = problem.kind.key_caption
     grids = []
     for b, block in enumerate(answer):
         cells = [
@@ -230,11 +221,11 @@ def feedback_story(result: Result, key_variant: Variant, reveal: bool, avail: fl
     story.append(_para("In the grids: a thick frame marks a wrong number, grey marks a cell left blank.", NOTE))
     for pr in result.problems:
         problem = problems[pr.problem_id]
-        layout = problem_type(problem.type).answer_layout(problem.params)
+        layout = problem.layout
         labels = layout.labels if len(layout.blocks) == 1 and layout.blocks[0][0] == 1 else ()
         parts: list[Flowable] = [
             _para(f"{pr.problem_id}: {score_of(pr.score, pr.points)}", SECTION),
-            _para(problem_type(problem.type).statement(problem.params), SMALL),
+            _para(problem.statement, SMALL),
             Spacer(1, 1.5 * mm),
         ]
         parts += [_para(line) for line in problem_feedback(pr, problem)]
@@ -386,7 +377,7 @@ def summary_story(batch: BatchResult, key: Key, avail: float) -> list[Flowable]:
     if summary.wrong_cells:
         several = {pid for pid, b, *_ in summary.wrong_cells if b > 0}
         labels = {
-            p.id: problem_type(p.type).answer_layout(p.params).labels for v in key.variants[:1] for p in v.problems
+            p.id: p.layout.labels for v in key.variants[:1] for p in v.problems
         }
         rows = [["Problem", "Cell", "Wrong in"]]
         for pid, b, r, c, n in summary.wrong_cells:
@@ -408,7 +399,7 @@ def summary_story(batch: BatchResult, key: Key, avail: float) -> list[Flowable]:
                     _para(name, CELL_TEXT),
                     str(n),
                     _para(", ".join(pids), CELL_TEXT),
-                    _para(mistake(name).sentence, CELL_TEXT),
+                    _para(mistake_named(name).sentence, CELL_TEXT),
                 ]
             )
         name_width = max(stringWidth(name, FONT, CELL_TEXT.fontSize) for name, _, _ in summary.mistakes) + 7

@@ -12,8 +12,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
+from exercisegen.explanations import Explanation, ShapeStep
 from exercisegen.notation import DOT, MINUS, TIMES, fmt_factor, fmt_number, fmt_terms
-from exercisegen.problems import AnswerLayout, Explanation, ShapeStep, problem_type
 from exercisegen.render.fonts import safe
 from exercisegen.render.grids import (
     CAPTION_LEADING,
@@ -24,6 +24,14 @@ from exercisegen.render.grids import (
     LinesBlock,
     fit_text,
     text_cell,
+)
+from exercisegen.render.problem_parts import (
+    answer_grids,
+    given_grids,
+    grid_cell_width,
+    matrix_grid,
+    problem_top,
+    set_instructions,
 )
 from exercisegen.render.styles import (
     BOLD,
@@ -36,17 +44,6 @@ from exercisegen.render.styles import (
     frame_for,
     para_text,
 )
-from exercisegen.render.worksheet import (
-    Output,
-    answer_grids,
-    build_document,
-    given_grids,
-    grid_cell_width,
-    matrix_grid,
-    problem_top,
-    set_instructions,
-    student_story,
-)
 from exercisegen.steps import CropStep, GatherView, Grid, MatrixView, ScatterView, WindowView
 from exercisegen.variants import Key, Problem, Variant
 
@@ -58,11 +55,9 @@ STEP_PAD = 5.6  # horizontal room around a cell's text (clear of the thick frame
 STEP_GAP = 5 * mm
 
 
-def _answer_values(problem: Problem, layout: AnswerLayout) -> list[list[list[str]]]:
+def _answer_values(problem: Problem) -> list[list[list[str]]]:
     """The key's answer as formatted text, block by block."""
-    answer = problem.answer
-    blocks = answer if len(layout.blocks) > 1 else [answer]
-    return [[[safe(fmt_number(v)) for v in row] for row in block] for block in blocks]
+    return [[[safe(fmt_number(v)) for v in row] for row in block] for block in problem.answer]
 
 
 # ---------------------------------------------------------------- scatter and crop
@@ -349,9 +344,7 @@ def explanation_flowables(explanation: Explanation, problem: Problem, frame: Fra
     if kind == "scatter":
         body = scatter_flowables(view, frame)
     elif kind == "gather":
-        from exercisegen.problems._common import as_pair
-
-        body = gather_flowables(view, as_pair(problem.params.get("stride", 1)))
+        body = gather_flowables(view, problem.params.stride)
     elif kind == "matrix":
         body = matrix_flowables(view, frame)
     elif kind == "window":
@@ -375,21 +368,13 @@ def solution_story(key: Key, variant: Variant) -> list[Flowable]:
     frame = frame_for(key.paper)
     story: list[Flowable] = set_instructions(key)
     for index, problem in enumerate(variant.problems, start=1):
-        module = problem_type(problem.type)
-        layout = module.answer_layout(problem.params)
-        head = problem_top(index, problem, module.statement(problem.params))
-        title = "Answer (one valid choice)" if problem.type == "design" else "Answer"
-        answers = answer_grids(problem, layout, frame, title, values=_answer_values(problem, layout))
+        layout = problem.layout
+        head = problem_top(index, problem, problem.statement)
+        answers = answer_grids(problem, layout, frame, problem.kind.answer_title, values=_answer_values(problem))
         head.append(FlowRow([*given_grids(problem), *answers], gap_x=7 * mm, gap_y=4 * mm))
         story.append(CondPageBreak(60 * mm))
         story.append(KeepTogether(head))
-        for explanation in module.explain(problem.params, problem.show_steps):
+        for explanation in problem.kind.explain(problem.params, problem.show_steps):
             story.extend(explanation_flowables(explanation, problem, frame))
         story.append(Spacer(1, 8 * mm))
     return story
-
-
-def write_solution(key_meta: Key, variant: Variant, out: Output) -> None:
-    """Write one student's solution PDF (answers and step-by-step views) to `out` (path or binary file)."""
-    story = student_story("solution", key_meta, variant)
-    build_document(out, key_meta, [(variant, story)], kind="solution", fillable=False, pad=False)

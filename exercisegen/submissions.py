@@ -1,34 +1,29 @@
-"""Answer sheets: the YAML template a student fills in, and the parsers for what comes back.
+"""Reading what students submit: YAML (the template), JSON (same keys) or the filled worksheet PDF.
 
-A submission is YAML (the template), JSON (same keys) or the filled worksheet PDF (one AcroForm
-field per cell, named `<problem>:<block>:<row>:<col>`). Submissions are untrusted: sizes are capped,
-YAML is composed with the safe loader and refuses anchors and aliases, NaN and infinities are not
-numbers, and every problem with the file as a whole is one `SubmissionError` line naming the file and
-what to do. A single cell that cannot be read is not such a problem: it is kept (with its text, so
-feedback can quote it) and scored wrong.
+A PDF carries one AcroForm field per cell, named `<problem>:<block>:<row>:<col>`. Submissions are
+untrusted: sizes are capped, YAML is composed with the safe loader and refuses anchors and aliases,
+NaN and infinities are not numbers, and every problem with the file as a whole is one
+`SubmissionError` line naming the file and what to do. A single cell that cannot be read is not such a
+problem: it is kept (with its text, so feedback can quote it) and scored wrong.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping, Union
+from typing import Any, Union
 
 from exercisegen.errors import SubmissionError
-from exercisegen.notation import MINUS, TIMES, fmt_number, parse_number
-from exercisegen.problems import AnswerLayout
-from exercisegen.variants import Variant
+from exercisegen.notation import MINUS, count, one_line, parse_number
 from exercisegen.yamlload import Map, Node, Scalar, Seq, clip, load_located
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_CELLS = 10_000  # per problem: far more than any answer grid
 MAX_PROBLEMS = 1_000
-MAX_MESSAGES_PER_PROBLEM = 10
 
 _NUMBER_CHARS = frozenset("0123456789+-./eE ")
 _EXACT_INT_LIMIT = 2**53
-
 
 @dataclass(frozen=True)
 class Blank:
@@ -64,97 +59,6 @@ class Submission:
     student_id: str
     variant_code: str
     answers: dict[str, SubmittedAnswer]
-
-
-# --- templates -------------------------------------------------------------------------------
-
-_HOW_TO = (
-    "# How to fill in: replace every ? with your number. One matrix row per line, numbers separated",
-    "# by spaces; negative numbers as -3 (or \u22123); decimals 1.5 and fractions 3/2 are fine.",
-    "# Keep the lines `set`, `student` and `variant` as they are. Check the file with:",
-    "#   exercisegen check <this file>",
-)
-
-# what the answer of each problem type is, for the comment above it
-_WHAT = {
-    "transposed_conv": "output of the transposed convolution",
-    "conv": "output of the convolution",
-    "output_shape": "output size",
-    "design": "",
-}
-
-
-def answer_template(set_title: str, variant: Variant, layouts: Mapping[str, AnswerLayout]) -> str:
-    """The YAML answer sheet of one variant: a comment and a grid of `?` per problem."""
-    lines = [
-        f"# Answer sheet: {_one_line(set_title)}",
-        f"# Student: {_who(variant)}   Variant: {variant.code}",
-        *_HOW_TO,
-        f"set: {_quoted(set_title)}",
-        f"student: {_quoted(variant.student_id)}",
-        f"variant: {_quoted(variant.code)}",
-        "answers:",
-    ]
-    for problem in variant.problems:
-        layout = layouts[problem.id]
-        lines.append(f"  # {problem.id} ({_points(problem.points)}): {_describe(problem.type, problem.params, layout)}")
-        lines.append(f"  {problem.id}: |")
-        for index, (rows, cols) in enumerate(layout.blocks):
-            if index:
-                lines.append("")  # a blank line separates channels
-            if layout.reveal_shape:
-                lines.extend(["    " + " ".join(["?"] * cols)] * rows)
-            else:
-                lines.append("    ?")  # the size is part of the question: the student writes the rows
-    return "\n".join(lines) + "\n"
-
-
-def layouts_of(variant: Variant) -> dict[str, AnswerLayout]:
-    """Every problem's answer layout (what `answer_template` and `check_submission` take)."""
-    from exercisegen.problems import problem_type
-
-    return {p.id: problem_type(p.type).answer_layout(p.params) for p in variant.problems}
-
-
-def _who(variant: Variant) -> str:
-    """`Ada Lovelace (s001)`, or the id alone when the roster has no name."""
-    name, sid = _one_line(variant.student_name), _one_line(variant.student_id)
-    return f"{name} ({sid})" if name else sid
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
-    return json.dumps(_one_line(text), ensure_ascii=False)
-
-
-def _points(points: float) -> str:
-    value = int(points) if float(points).is_integer() else points
-    return f"{fmt_number(value)} point" + ("" if value == 1 else "s")
-
-
-def _describe(problem_type: str, params: Mapping[str, Any], layout: AnswerLayout) -> str:
-    """`output of the transposed convolution, 4 rows × 4 numbers`, `output size: H_out W_out`, ..."""
-    what = _WHAT.get(problem_type, "")
-    if problem_type == "conv_matrix":
-        what = "the matrix C" if params.get("task", "matrix") == "matrix" else "C\u1d40\u00b7x as a grid"
-    if layout.labels:
-        return f"{what}: {' '.join(layout.labels)}" if what else (layout.hint or " ".join(layout.labels))
-    rows, cols = layout.blocks[0]
-    size = f"{_count(rows, 'row')} {TIMES} {_count(cols, 'number')}"
-    if not layout.reveal_shape:
-        size = "work out its size yourself and write one line per row"
-    if len(layout.blocks) > 1:
-        size = f"{len(layout.blocks)} channels of {size}, a blank line between channels"
-    text = f"{what}, {size}" if what else size
-    return f"{text}; {layout.hint}" if layout.hint else text
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # --- reading cells ---------------------------------------------------------------------------
@@ -207,7 +111,7 @@ def cell_value(cell: Cell) -> int | float | None:
 
 def parse_submission(data: bytes, filename: str) -> Submission:
     """Read a YAML, JSON or PDF submission (recognised by its content); SubmissionError if unusable."""
-    name = _one_line(filename) or "<submission>"
+    name = one_line(filename) or "<submission>"
     if data.lstrip()[:5] == b"%PDF-":
         if len(data) > MAX_PDF_BYTES:
             raise SubmissionError(
@@ -338,14 +242,16 @@ def _answer(value: Any, pid: str, name: str) -> SubmittedAnswer:
         blocks = _list_blocks(value, pid, name)
     else:
         raise SubmissionError(
-            f"{name}: answer {_key(pid)} must be rows of numbers (one row per line), not a mapping; {_fix_hint(name)}"
+            f"{name}: answer {quote_id(pid)} must be rows of numbers (one row per line), not a mapping; "
+            f"{_fix_hint(name)}"
         )
     if sum(len(row) for block in blocks for row in block) > MAX_CELLS:
-        raise SubmissionError(f"{name}: answer {_key(pid)} has more than {MAX_CELLS} numbers; {_fix_hint(name)}")
+        raise SubmissionError(f"{name}: answer {quote_id(pid)} has more than {MAX_CELLS} numbers; {_fix_hint(name)}")
     return SubmittedAnswer(blocks)
 
 
-def _key(pid: str) -> str:
+def quote_id(pid: str) -> str:
+    """A problem id as quoted in messages."""
     return repr(clip(pid)) if not pid.isprintable() or not pid else clip(pid)
 
 
@@ -354,7 +260,7 @@ def _list_blocks(value: list[Any], pid: str, name: str) -> tuple[Block, ...]:
     depth = _depth(value)
     if depth is None or depth > 3:
         raise SubmissionError(
-            f"{name}: answer {_key(pid)} mixes numbers and lists; write rows of numbers like [[1, 2], [3, 4]]; "
+            f"{name}: answer {quote_id(pid)} mixes numbers and lists; write rows of numbers like [[1, 2], [3, 4]]; "
             f"{_fix_hint(name)}"
         )
     if depth == 1:
@@ -427,7 +333,7 @@ def _from_pdf(data: bytes, name: str) -> Submission:
         size = [max(key[axis] for key in found) + 1 for axis in range(3)]
         if size[0] * size[1] * size[2] > MAX_CELLS:
             raise SubmissionError(
-                f"{name}: answer {_key(pid)} has more than {MAX_CELLS} fields; submit your own worksheet"
+                f"{name}: answer {quote_id(pid)} has more than {MAX_CELLS} fields; submit your own worksheet"
             )
         answers[pid] = SubmittedAnswer(
             tuple(
@@ -442,86 +348,10 @@ def _text(value: Any) -> str:
     """A PDF string (or nothing) as text."""
     if value is None:
         return ""
-    return _one_line(str(value))
+    return one_line(str(value))
 
 
-# --- checking before submitting --------------------------------------------------------------
-
-
-def check_submission(sub: Submission, layouts: Mapping[str, AnswerLayout] | None = None) -> list[str]:
-    """Everything a student should fix before submitting; empty when the file is ready.
-
-    Without `layouts` only the file itself is checked; with them (from the key) also missing and
-    unknown problems and the shape of every answer.
-    """
-    from exercisegen.variants import check_code
-
-    messages = []
-    if not sub.set_title:
-        messages.append("set: missing; keep the line `set:` as it is in your template")
-    if not sub.student_id:
-        messages.append("student: missing; write your student id as in your template")
-    if not sub.variant_code:
-        messages.append("variant: missing; copy the variant code from your worksheet")
-    elif not check_code(sub.variant_code):
-        messages.append(
-            f"variant: {clip(sub.variant_code)!r} is not a valid variant code; copy it again from your "
-            "worksheet (every character counts)"
-        )
-    if layouts is not None:
-        for pid in layouts:
-            if pid not in sub.answers:
-                messages.append(f"{_key(pid)}: missing; add your answer under `answers:`")
-        for pid in sub.answers:
-            if pid not in layouts:
-                messages.append(f"{_key(pid)}: not a problem of this set; check the name")
-    elif not sub.answers:
-        messages.append("answers: none given; fill in your answer sheet")
-    for pid, answer in sub.answers.items():
-        layout = layouts.get(pid) if layouts is not None else None
-        messages.extend(f"{_key(pid)}: {text}" for text in _answer_messages(answer, layout))
-    return messages
-
-
-def _answer_messages(answer: SubmittedAnswer, layout: AnswerLayout | None) -> list[str]:
-    cells = [
-        (b, r, c, cell)
-        for b, block in enumerate(answer.blocks)
-        for r, row in enumerate(block)
-        for c, cell in enumerate(row)
-    ]
-    if not cells:
-        return ["no answer yet"]
-    if all(isinstance(cell, Blank) for *_, cell in cells):
-        return ["not answered yet (every number is still ?)"]
-    if layout is not None and not layout.reveal_shape:
-        # the size is part of the question: boxes left empty around the grid are not holes in it
-        answer = SubmittedAnswer(trim_blank_border(answer.blocks))
-        cells = [
-            (b, r, c, cell)
-            for b, block in enumerate(answer.blocks)
-            for r, row in enumerate(block)
-            for c, cell in enumerate(row)
-        ]
-        layout = None
-    messages = []
-    if layout is not None:
-        problem = shape_problem(answer.blocks, layout.blocks)
-        if problem:
-            messages.append(problem)
-    else:
-        messages.extend(_ragged(answer.blocks))
-    several = len(answer.blocks) > 1
-    to_fix = [(b, r, c, cell) for b, r, c, cell in cells if isinstance(cell, (Blank, Unreadable))]
-    for b, r, c, cell in to_fix[:MAX_MESSAGES_PER_PROBLEM]:
-        where = cell_name(b, r, c, several)
-        if isinstance(cell, Unreadable):
-            messages.append(f"{where}: {clip(cell.text, 20)!r} is not a number")
-        else:
-            messages.append(f"{where} is {'still ?' if cell.text == '?' else 'empty'}")
-    if len(to_fix) > MAX_MESSAGES_PER_PROBLEM:
-        messages.append(f"and {len(to_fix) - MAX_MESSAGES_PER_PROBLEM} more cells to fill in or fix")
-    return messages
+# --- the shape of a submitted grid ------------------------------------------------------------
 
 
 def trim_blank_border(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -547,21 +377,21 @@ def cell_name(block: int, row: int, col: int, several_blocks: bool) -> str:
     return f"channel {block}, {where}" if several_blocks else where
 
 
-def _ragged(blocks: tuple[Block, ...]) -> list[str]:
+def ragged_rows(blocks: tuple[Block, ...]) -> list[str]:
     """`row 3 has 2 numbers but row 1 has 3` for every block whose rows differ in length."""
     messages = []
     for b, block in enumerate(blocks):
         prefix = f"channel {b}: " if len(blocks) > 1 else ""
         for r, row in enumerate(block[1:], start=2):
             if len(row) != len(block[0]):
-                messages.append(f"{prefix}row {r} has {_count(len(row), 'number')} but row 1 has {len(block[0])}")
+                messages.append(f"{prefix}row {r} has {count(len(row), 'number')} but row 1 has {len(block[0])}")
                 break
     return messages
 
 
 def grid_size(rows: int, cols: int) -> str:
     """`4 rows of 4 numbers` (`1 row of 2 numbers`)."""
-    return f"{_count(rows, 'row')} of {_count(cols, 'number')}"
+    return f"{count(rows, 'row')} of {count(cols, 'number')}"
 
 
 def shape_problem(blocks: tuple[Block, ...], expected: tuple[tuple[int, int], ...]) -> str | None:
@@ -580,13 +410,13 @@ def shape_problem(blocks: tuple[Block, ...], expected: tuple[tuple[int, int], ..
         lengths = [len(row) for row in block]
         if len(block) != rows:
             if all(n == cols for n in lengths):
-                got = _count(len(block), "row")
+                got = count(len(block), "row")
             elif len(set(lengths)) == 1:
                 got = grid_size(len(block), lengths[0])
             else:
-                got = f"{_count(len(block), 'row')} with " + ", ".join(str(n) for n in lengths) + " numbers"
+                got = f"{count(len(block), 'row')} with " + ", ".join(str(n) for n in lengths) + " numbers"
             return f"{prefix}expected {grid_size(rows, cols)}, got {got}"
         for r, n in enumerate(lengths):
             if n != cols:
-                return f"{prefix}expected {grid_size(rows, cols)}, got {_count(n, 'number')} in row {r + 1}"
+                return f"{prefix}expected {grid_size(rows, cols)}, got {count(n, 'number')} in row {r + 1}"
     return None

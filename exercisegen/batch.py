@@ -1,0 +1,119 @@
+"""Grading a whole batch: one row per file (graded or an error saying why) and per missing student."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from exercisegen.errors import SubmissionError
+from exercisegen.scoring import Result, grade
+from exercisegen.submissions import parse_submission
+from exercisegen.variants import Key, Variant, check_code, normalize_code
+from exercisegen.yamlload import clip
+
+GRADED, SUPERSEDED, ERROR = "graded", "superseded", "error"
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    """One row of a batch: a submitted file (or a student without one) and what became of it."""
+
+    path: str
+    mtime: float
+    status: str  # "graded" | "superseded" | "error"
+    message: str
+    student_id: str
+    student_name: str
+    variant_code: str
+    result: Result | None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """A graded batch: every file, and every student of the key without a graded file."""
+
+    set_title: str
+    problem_ids: tuple[str, ...]
+    points: tuple[float, ...]  # per problem, in problem_ids order
+    entries: tuple[BatchEntry, ...]
+
+
+def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes]]) -> BatchResult:
+    """Grade (path, mtime, bytes) submissions against `key`; never raises.
+
+    Unreadable files, wrong set titles and variant codes that are malformed, unknown or another
+    student's become error entries. Of several graded files of one student the newest (mtime) counts,
+    the others are `superseded`. Students of the key without any file get an error entry "no submission".
+    """
+    by_code = {normalize_code(v.code): v for v in key.variants}
+    students = {v.student_id: v for v in key.variants}
+    graded: dict[str, list[BatchEntry]] = {}
+    errors: list[BatchEntry] = []
+    for path, mtime, data in submissions:
+        entry = _grade_file(key, by_code, students, str(path), float(mtime), data)
+        if entry.status == GRADED:
+            graded.setdefault(entry.student_id, []).append(entry)
+        else:
+            errors.append(entry)
+    entries: list[BatchEntry] = []
+    for variant in key.variants:
+        mine = sorted(graded.get(variant.student_id, []), key=lambda e: (e.mtime, e.path), reverse=True)
+        if mine:
+            newest = mine[0]
+            older = [e.path for e in mine[1:]]
+            note = f"also submitted {', '.join(older)} (older, not counted)" if older else ""
+            entries.append(dataclasses.replace(newest, message=note))
+            superseded = f"older than {newest.path}; not counted"
+            entries.extend(dataclasses.replace(e, status=SUPERSEDED, message=superseded) for e in mine[1:])
+        failed = sorted((e for e in errors if e.student_id == variant.student_id), key=lambda e: e.path)
+        entries.extend(failed)
+        if not mine and not failed:
+            missing = BatchEntry("", 0.0, ERROR, "no submission", variant.student_id, variant.student_name, "", None)
+            entries.append(dataclasses.replace(missing, variant_code=variant.code))
+    entries.extend(sorted((e for e in errors if e.student_id not in students), key=lambda e: e.path))
+    first = key.variants[0].problems if key.variants else ()
+    return BatchResult(
+        set_title=key.set_title,
+        problem_ids=tuple(p.id for p in first),
+        points=tuple(p.points for p in first),
+        entries=tuple(entries),
+    )
+
+
+def _grade_file(
+    key: Key, by_code: dict[str, Variant], students: dict[str, Variant], path: str, mtime: float, data: bytes
+) -> BatchEntry:
+    """One file's entry: graded, or an error saying why not."""
+    try:
+        sub = parse_submission(data, path)
+    except SubmissionError as exc:
+        return BatchEntry(path, mtime, ERROR, str(exc), "", "", "", None)
+    except Exception as exc:  # a reader bug must not stop the batch
+        message = f"{path}: could not be read ({type(exc).__name__}); please report this"
+        return BatchEntry(path, mtime, ERROR, message, "", "", "", None)
+    claimed = students.get(sub.student_id)
+
+    def error(message: str) -> BatchEntry:
+        name = claimed.student_name if claimed else ""
+        text = f"{sub.filename}: {message}"
+        return BatchEntry(path, mtime, ERROR, text, sub.student_id, name, sub.variant_code, None)
+
+    if sub.set_title != key.set_title:
+        what = f"set {clip(sub.set_title)!r}" if sub.set_title else "no `set`"
+        return error(f"{what}, but this key is for {clip(key.set_title)!r}; submit the answer sheet of this set")
+    if not sub.variant_code:
+        return error("no variant code; copy it from the worksheet")
+    if not check_code(sub.variant_code):
+        return error(f"variant code {clip(sub.variant_code)!r} is not valid (a typo?); not graded")
+    variant = by_code.get(normalize_code(sub.variant_code))
+    if variant is None:
+        return error(f"variant code {sub.variant_code} is not in this key; not graded")
+    if sub.student_id != variant.student_id:
+        who = f"student {clip(sub.student_id)!r}" if sub.student_id else "a file without a student id"
+        return error(f"variant code {variant.code} belongs to student {variant.student_id!r}, not to {who}; not graded")
+    try:
+        result = grade(variant, sub)
+    except Exception as exc:  # a grading bug must not stop the batch
+        return error(f"could not be graded ({type(exc).__name__}); please report this")
+    return BatchEntry(path, mtime, GRADED, "", variant.student_id, variant.student_name, variant.code, result)
