@@ -168,7 +168,7 @@ class ProblemType(Generic[P]):
     views: ClassVar[tuple[str, ...]]  # what `show_steps` may name
     default_views: ClassVar[tuple[str, ...]]
     constraints: ClassVar[frozenset[str]]  # the constraint names it honours; others are spec errors
-    mistakes: tuple[Mistake[P], ...] = ()
+    mistakes: ClassVar[tuple[Mistake[Any], ...]] = ()  # modelled mistakes, in diagnosis order
     answer_title: ClassVar[str] = "Answer"  # above the key's answer in a solution
     key_caption: ClassVar[str] = "Correct answer"  # above the key's answer in feedback
 
@@ -238,7 +238,7 @@ class ProblemType(Generic[P]):
 
     # -- mistakes -----------------------------------------------------------------------------
 
-    def predictions(self, params: P) -> list[tuple[Mistake[P], Blocks]]:
+    def predictions(self, params: P) -> list[tuple[Mistake[Any], Blocks]]:
         """Every mistake that can be made here with the answer it gives (right answers included)."""
         found = []
         for rule in self.mistakes:
@@ -257,7 +257,7 @@ class ProblemType(Generic[P]):
                 return True
         return False
 
-    def mistake(self, name: str) -> Mistake[P]:
+    def mistake(self, name: str) -> Mistake[Any]:
         """The rule called `name` (KeyError if this type has none)."""
         for rule in self.mistakes:
             if rule.name == name:

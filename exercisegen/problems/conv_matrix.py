@@ -15,6 +15,7 @@ from exercisegen.problems.base import (
     GivenGrid,
     Givens,
     Matrix,
+    Number,
     Pair,
     ProblemType,
     as_pair,
@@ -113,7 +114,7 @@ class ConvMatrix(ProblemType[MatrixParams]):
         assert params.vector is not None, "drawn for transpose_product"
         h, w = params.input_size
         vec = [v for row in params.vector for v in row]
-        product = [0] * (h * w)
+        product: list[Number] = [0] * (h * w)
         for r, row in enumerate(c):
             for col, coef in enumerate(row):
                 product[col] += coef * vec[r]

@@ -109,10 +109,15 @@ class Design(ProblemType[DesignParams]):
 
     def params_from_json(self, doc: dict[str, Any]) -> DesignParams:
         """The record from key.json."""
-        names = ("input_size", "output_size", "kernel_size", "dilation")
-        sizes = [int(doc[n]) for n in names]
         return DesignParams(
-            *sizes, bool(doc["choose_kernel"]), int(doc["stride"]), int(doc["padding"]), int(doc["output_padding"])
+            input_size=int(doc["input_size"]),
+            output_size=int(doc["output_size"]),
+            kernel_size=int(doc["kernel_size"]),
+            dilation=int(doc["dilation"]),
+            choose_kernel=bool(doc["choose_kernel"]),
+            stride=int(doc["stride"]),
+            padding=int(doc["padding"]),
+            output_padding=int(doc["output_padding"]),
         )
 
     def statement(self, params: DesignParams) -> str:
