@@ -270,3 +270,17 @@ def test_packet_may_hold_the_same_student_twice(key):
     out = io.BytesIO()
     write_packet(key, [variant, variant], out, "solution")
     assert len(_reader(out.getvalue()).pages) == 2 * _padded(single)
+
+
+def test_split_lines_block_keeps_its_font_so_the_first_part_fits():
+    """A part with only short lines must not grow its font past the height it was split for
+    (conv_review.yaml with 40 students crashed with a LayoutError before)."""
+    from exercisegen.render.grids import LinesBlock
+
+    lines = ["a" * 20] * 30 + ["out[0][0] = " + " + ".join(["1\u00b72"] * 30) + " = 60"] * 3
+    block = LinesBlock(lines, font_size=8.0, columns=1)
+    width, height = block.wrap(300, 10_000)
+    first, rest = block.split(300, height / 3)
+    assert first.wrap(300, height / 3)[1] <= height / 3
+    rest.wrap(300, 10_000)
+    assert first.size == rest.size == block.size

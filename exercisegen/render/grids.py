@@ -531,9 +531,11 @@ class LinesBlock(Flowable):
         if fit_rows < 2 or fit_rows >= self.per_col:
             return []
         take = fit_rows * self.n_cols
+        # both parts keep this block's font size: re-planned on their own, a part with narrower lines
+        # would grow its font and no longer fit the height it was split for
         return [
-            LinesBlock(self.lines[:take], font_size=self.font_size, min_size=self.min_size, columns=self.n_cols),
-            LinesBlock(self.lines[take:], font_size=self.font_size, min_size=self.min_size, columns=self.n_cols),
+            LinesBlock(self.lines[:take], font_size=self.size, min_size=self.min_size, columns=self.n_cols),
+            LinesBlock(self.lines[take:], font_size=self.size, min_size=self.min_size, columns=self.n_cols),
         ]
 
     def draw(self) -> None:
