@@ -7,20 +7,20 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import typed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_mistakes import CASES  # the hand-computed wrong answers, one per rule
 
-from conftest import typed
 from exercisegen.batch import grade_batch
 from exercisegen.feedback import feedback_text
 from exercisegen.problems.registry import mistake_named, problem_type
 from exercisegen.reports import gradebook_csv, results_json, summarize
+from exercisegen.roster import numbered_students
 from exercisegen.scoring import grade
+from exercisegen.spec import load_spec
 from exercisegen.submissions import parse_submission
 from exercisegen.templates import answer_template, layouts_of
-from exercisegen.roster import numbered_students
-from exercisegen.spec import load_spec
 from exercisegen.variants import Key, Problem, Variant, build_key, make_code
 
 SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
@@ -462,3 +462,27 @@ def test_summary_pdf_of_an_empty_batch():
     out = io.BytesIO()
     summary_pdf(grade_batch(KEY, []), KEY, out)
     assert "0 graded, 4 without a submission" in _pdf_text(out.getvalue())
+
+
+def test_design_sheet_with_output_padding_equal_to_stride_scores_zero():
+    # (3−1)·2 − 2·2 + (3−1) + 2 + 1 = 5 reaches the size, but output_padding 2 is not < stride 2
+    d1 = graded(sheet(V1, RIGHT, d1="2 2 2")).problems[2]
+    assert (d1.score, d1.cells_right, d1.wrong_cells) == (0, 0, ((0, 0, 0), (0, 0, 1), (0, 0, 2)))
+    # output_padding one below the stride is fine: (3−1)·3 − 2·3 + 2 + 2 + 1 = 5
+    assert graded(sheet(V1, RIGHT, d1="3 3 2")).problems[2].score == 3
+
+
+def test_rtol_is_scaled_by_the_key_value_not_the_submitted_one():
+    params = dict(T1, input=[[1.0, 2.0], [3.0, 4.0]])
+    v = Variant(V1.code, "s001", "", (problem("t1", "transposed_conv", 9, params, rtol=0.1),))
+    assert v.problems[0].answer == (((1.0, 3.0, 2.0), (4.0, 10.0, 6.0), (3.0, 7.0, 4.0)),)
+
+    def centre(value: str):
+        return grade(v, parse_submission(sheet(V1, f"1 3 2\n4 {value} 6\n3 7 4"), "a.yaml")).problems[0]
+
+    # |11 − 10| = 1 <= 0.1·10: right; |8.9 − 10| = 1.1 > 1: wrong
+    assert (centre("11").cells_right, centre("11").score) == (9, 9)
+    assert (centre("9").cells_right, centre("9").score) == (9, 9)
+    assert (centre("8.9").cells_right, centre("8.9").wrong_cells) == (8, ((0, 1, 1),))
+    # |11.05 − 10| = 1.05 > 0.1·10 = 1.0 (though < 0.1·11.05): wrong
+    assert (centre("11.05").cells_right, centre("11.05").wrong_cells, centre("11.05").score) == (8, ((0, 1, 1),), 8)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from conftest import solve, typed
+
+from exercisegen.problems.base import close
 from exercisegen.problems.conv_matrix import ConvMatrix
 from exercisegen.problems.design import Design
 from exercisegen.problems.drawing import hidden_canvas
@@ -95,3 +97,59 @@ def test_conv_matrix_transpose_product_is_the_transposed_convolution():
     c = solve("conv_matrix", dict(params, task="matrix"))
     assert len(c) == 6 and len(c[0]) == 12
     assert c[0][:6] == [1, 2, 0, 0, -1, 3]
+
+
+def test_design_output_padding_equal_to_stride_scores_zero_even_when_the_formula_fits():
+    # (4−1)·2 − 2·2 + (3−1) + 2 + 1 = 7: the size fits, but output_padding 2 is not < stride 2
+    assert (4 - 1) * 2 - 2 * 2 + (3 - 1) + 2 + 1 == DESIGN.output_size
+    assert design.is_valid_choice(DESIGN, [2, 2, 2]) is False
+    assert design.mark(DESIGN, design.solve(DESIGN), (((2, 2, 2),),), 0, 0) == (((False, False, False),),)
+    assert design.comment(DESIGN, (((2, 2, 2),),)) == (
+        "output_padding (2) must be smaller than the stride (2) or the dilation (1)."
+    )
+    # one below the stride is allowed: (4−1)·3 − 2·3 + 2 + 1 + 1 = 7
+    assert design.mark(DESIGN, design.solve(DESIGN), (((3, 3, 1),),), 0, 0) == (((True, True, True),),)
+
+
+def test_design_output_padding_may_reach_the_dilation_minus_one_but_not_the_dilation():
+    # dilation 2, stride 1: output_padding must be < max(1, 2) = 2; o = (4−1)·s − 2p + 2·(3−1) + op + 1
+    nine = typed("design", dict(DESIGN_JSON, dilation=2, output_size=9, stride=1, padding=0, output_padding=1))
+    assert design.mark(nine, design.solve(nine), (((1, 0, 1),),), 0, 0) == (((True, True, True),),)
+    eight = typed("design", dict(DESIGN_JSON, dilation=2, output_size=8, stride=1, padding=0, output_padding=0))
+    assert 3 * 1 - 2 * 1 + 4 + 2 + 1 == 8  # (1, 1, 2) fits the formula, but output_padding 2 = dilation
+    assert design.mark(eight, design.solve(eight), (((1, 1, 2),),), 0, 0) == (((False, False, False),),)
+    assert design.comment(eight, (((1, 1, 2),),)) == (
+        "output_padding (2) must be smaller than the stride (1) or the dilation (2)."
+    )
+
+
+def test_hidden_canvas_at_size_8_is_larger_than_8_in_both_directions():
+    rows, cols = hidden_canvas(((8, 8),))
+    assert rows > 8 and cols > 8
+    assert hidden_canvas(((8, 8),)) == (12, 12)
+    assert hidden_canvas(((8, 3),)) == (12, 12)
+    assert hidden_canvas(((3, 8),)) == (12, 12)
+
+
+def test_hidden_canvas_is_larger_than_every_side_and_constant_below_8():
+    for n in range(1, 21):
+        rows, cols = hidden_canvas(((n, n),))
+        assert rows > n and cols > n, n
+        wide, tall = hidden_canvas(((1, n),)), hidden_canvas(((n, 1),))
+        assert min(wide) > n and min(tall) > n, n
+    assert {hidden_canvas(((n, n),)) for n in range(1, 8)} == {(8, 8)}
+    assert [hidden_canvas(((n, n),))[0] for n in range(8, 21)] == [12] * 4 + [16] * 4 + [20] * 4 + [24]
+    # the largest block decides for answers with several channels
+    assert hidden_canvas(((2, 2), (8, 8))) == (12, 12)
+
+
+def test_close_scales_rtol_by_the_key_value_not_the_submitted_one():
+    # key 10, rtol 0.1: anything within 0.1·10 = 1.0 is right
+    assert close(11, 10, 0, 0.1) is True
+    assert close(9, 10, 0, 0.1) is True
+    assert close(8.9, 10, 0, 0.1) is False
+    assert close(11.05, 10, 0, 0.1) is False  # 1.05 > 1.0, though 1.05 <= 0.1·11.05
+    # the other way round (key 11.05) the same pair is close: the tolerance follows the key
+    assert close(10, 11.05, 0, 0.1) is True
+    assert close(10.5, 10, 0.5, 0) is True and close(10.51, 10, 0.5, 0) is False
+    assert close(11.5, 10, 0.5, 0.1) is True and close(11.6, 10, 0.5, 0.1) is False

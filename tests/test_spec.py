@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exercisegen.errors import SpecError
-from exercisegen.spec import (
-    MAX_SPEC_BYTES,
-    Constraints,
-    Draw,
-    MatrixSpec,
-    ProblemSpec,
-    SetSpec,
-    load_spec,
-    parse_spec,
-)
+from exercisegen.roster import numbered_students
+from exercisegen.spec import MAX_SPEC_BYTES, load_spec, parse_spec
+from exercisegen.spec_model import Constraints, Draw, MatrixSpec, ProblemSpec, SetSpec
+from exercisegen.variants import build_key, check_drawable
 
 SPECS_DIR = Path(__file__).resolve().parent.parent / "problem_specs"
 
@@ -800,3 +795,125 @@ def test_whole_matrix_shape_can_be_drawn_at_once():
         "title: T\nproblems:\n  - id: a\n    type: transposed_conv\n    input: [[1, 2], [3, 4]]\n"
         "    kernel: {shape: {choice: [0]}, values: ones}\n"
     ) == ["hw1.yaml:6: problems[0].kernel.shape.choice[0]: must be >= 1, got 0"]
+
+
+# ---------------------------------------------------------------------------------------------
+# output-size constraints at their boundaries, and constraints a type does not support
+
+IMPOSSIBLE = (
+    "hw1.yaml:3: problems[0]: no draw of 'p' is valid and meets its constraints in 1000 tries; "
+    "widen the ranges or relax the constraints"
+)
+# (3−1)·2 − 2·1 + (3−1) + 0 + 1 = 5: every draw of this design problem has output 5×5
+DESIGN_OUTPUT_5 = (
+    "title: T\nproblems:\n  - id: p\n    type: design\n    input_size: 3\n    kernel_size: 3\n"
+    "    stride: 2\n    padding: 1\n    constraints:\n"
+)
+
+
+def _drawn(text: str, students: int = 5) -> list:
+    """Every student's drawn parameter record of the spec's only problem."""
+    key = build_key(parse_spec(text, "hw1.yaml"), numbered_students(students))
+    return [v.problems[0].params for v in key.variants]
+
+
+@pytest.mark.parametrize(
+    "constraint,ok",
+    [
+        ("min_output_size: 5", True),
+        ("min_output_size: 6", False),
+        ("max_output_size: 5", True),
+        ("max_output_size: 4", False),
+        ("min_output_size: 5\n      max_output_size: 5", True),
+    ],
+)
+def test_output_size_constraints_include_their_boundary(constraint, ok):
+    text = DESIGN_OUTPUT_5 + f"      {constraint}\n"
+    spec = parse_spec(text, "hw1.yaml")
+    if ok:
+        assert check_drawable(spec) == []
+        assert {p.output_size for p in _drawn(text)} == {5}
+    else:
+        assert check_drawable(spec) == [IMPOSSIBLE]
+        with pytest.raises(SpecError) as info:
+            build_key(spec, numbered_students(2))
+        assert info.value.messages == [IMPOSSIBLE]
+
+
+CONV_MATRIX = "title: T\nproblems:\n  - id: p\n    type: conv_matrix\n    kernel: [[1, 2], [3, 4]]\n"
+
+
+def test_conv_matrix_draws_never_exceed_max_output_size():
+    # input 2..6 with a 2×2 kernel, stride 1: outputs 1..5; only inputs 2 and 3 give at most 2
+    text = CONV_MATRIX + "    input_size: {range: [2, 6]}\n    constraints:\n      max_output_size: 2\n"
+    drawn = _drawn(text, 40)
+    assert {p.output_size for p in drawn} == {(1, 1), (2, 2)}
+    assert all(max(p.output_size) <= 2 for p in drawn)
+    with_min = _drawn(text.replace("max_output_size: 2", "min_output_size: 2\n      max_output_size: 3"), 40)
+    assert {p.output_size for p in with_min} == {(2, 2), (3, 3)}
+
+
+def test_conv_matrix_max_output_size_limits_both_directions():
+    # [3, 5] gives a 2×4 output (too wide for 3); [4, 4] gives 3×3
+    text = CONV_MATRIX + "    input_size: {choice: [[3, 5], [4, 4]]}\n    constraints:\n      max_output_size: 3\n"
+    assert {p.input_size for p in _drawn(text, 20)} == {(4, 4)}
+    # and min_output_size looks at the smaller side: 2×4 is too small for 3, 3×3 is not
+    text = text.replace("max_output_size", "min_output_size")
+    assert {p.input_size for p in _drawn(text, 20)} == {(4, 4)}
+
+
+def test_conv_matrix_impossible_max_output_size_is_a_validation_error(tmp_path):
+    text = CONV_MATRIX + "    input_size: 3\n    constraints:\n      max_output_size: 1\n"  # output is 2×2
+    assert check_drawable(parse_spec(text, "hw1.yaml")) == [IMPOSSIBLE]
+    spec = tmp_path / "hw1.yaml"
+    spec.write_text(text)
+    result = run("validate", str(spec))
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == f"{spec}" + IMPOSSIBLE[len("hw1.yaml") :]
+
+
+STRIDE_PAIR = (
+    "hw1.yaml:7: problems[0].stride: must be an integer, {choice: [...]} or {range: [lo, hi]}; got a list of 2 items"
+)
+
+
+def test_design_stride_pair_is_a_one_line_spec_error():
+    text = "title: T\nproblems:\n  - id: p\n    type: design\n    input_size: 3\n    kernel_size: 3\n"
+    assert errors_of(text + "    stride: [2, 1]\n") == [STRIDE_PAIR]
+
+
+def test_validate_design_stride_pair_exits_2_without_traceback(tmp_path):
+    spec = tmp_path / "hw1.yaml"
+    spec.write_text("title: T\nproblems:\n  - id: p\n    type: design\n    input_size: 3\n    kernel_size: 3\n"
+                    "    stride: [2, 1]\n")
+    result = run("validate", str(spec))
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"{spec}" + STRIDE_PAIR[len("hw1.yaml") :],
+        "Error: 1 problem in the spec; nothing was written",
+    ]
+    assert "Traceback" not in result.output
+
+
+UNSUPPORTED = [
+    ("design", "input_size: 3\nkernel_size: 3\n", "distinct_from_mistakes"),
+    ("design", "input_size: 3\nkernel_size: 3\n", "asymmetric_kernel"),
+    ("design", "input_size: 3\nkernel_size: 3\n", "nonzero_kernel"),
+    ("conv_matrix", "input_size: 3\nkernel: [[1, 2], [3, 4]]\n", "distinct_from_mistakes"),
+    ("conv_matrix", "input_size: 3\nkernel: [[1, 2], [3, 4]]\n", "overlap"),
+    ("output_shape", "input_size: 3\nkernel_size: 2\n", "nonzero_kernel"),
+    ("output_shape", "input_size: 3\nkernel_size: 2\n", "asymmetric_kernel"),
+]
+
+
+@pytest.mark.parametrize("ptype,fields,name", UNSUPPORTED, ids=[f"{t}-{n}" for t, _, n in UNSUPPORTED])
+def test_unsupported_constraint_names_the_line_of_its_key_and_the_type(ptype, fields, name):
+    # a supported constraint first, so the line is the unsupported key's (line 9), not the mapping's (7)
+    body = textwrap.indent(fields + f"constraints:\n  max_output_size: 20\n  {name}: true\n", "    ")
+    text = f"title: T\nproblems:\n  - id: p\n    type: {ptype}\n{body}"
+    assert errors_of(text) == [f"hw1.yaml:9: problems[0].constraints.{name}: not supported by type {ptype}"]
+
+
+def test_supported_constraints_of_design_are_accepted():
+    text = DESIGN_OUTPUT_5 + "      min_output_size: 1\n      max_output_size: 20\n      overlap: true\n"
+    assert check_drawable(parse_spec(text, "hw1.yaml")) == []
