@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from exercisegen.answers import answer_template, layouts_of
 from exercisegen.grading import grade_batch, summarize
 from exercisegen.mistakes import rules_for
+
 from exercisegen.roster import numbered_students
 from exercisegen.spec import load_spec
 from exercisegen.variants import Key, Problem, Variant, build_key

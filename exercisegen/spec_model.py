@@ -57,7 +57,7 @@ class Constraints:
 
 @dataclass(frozen=True)
 class ProblemSpec:
-    """One validated problem: its settings and every field of its type (defaults filled in, FIELDS order).
+    """One validated problem: its settings and every field of its type (defaults filled in, `fields` order).
 
     `fields` values are `Draw` (int, pair and word fields), `MatrixSpec` or bool; `line` is where the
     problem's list item starts.

@@ -1,7 +1,7 @@
 """Step-by-step explanations as data: scatter / crop, gather, matrix and conv-window views.
 
 Every view works on one 2-D input channel and one 2-D kernel slice (the slides' setting); the
-multi-channel case is explained channel pair by channel pair (`channel_views`). Views are built with
+multi-channel case is explained channel pair by channel pair (`GridType.channel_pairs`). Views are built with
 plain Python loops straight from the definitions, so they double as independent references for the
 vectorised solver. Nothing here formats text: `notation.py` and `render/` do that.
 """

@@ -6,10 +6,10 @@ import io
 import json
 
 import pytest
+from conftest import typed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import typed
 from exercisegen.check import check_submission
 from exercisegen.errors import SubmissionError
 from exercisegen.problems.base import AnswerLayout

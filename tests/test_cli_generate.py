@@ -96,7 +96,9 @@ def test_generate_refuses_non_empty_out_without_force(tmp_path):
     (out / "keep.txt").write_text("mine")
     result = run("generate", HOMEWORK, "--variants", 2, "--out", out, "--no-pdf")
     assert result.exit_code == 2
-    assert result.output == f"Error: --out {out}: directory is not empty; use --force to replace it, or choose another path\n"
+    assert result.output == (
+        f"Error: --out {out}: directory is not empty; use --force to replace it, or choose another path\n"
+    )
     assert (out / "keep.txt").read_text() == "mine"
     assert run("generate", HOMEWORK, "--variants", 2, "--out", out, "--no-pdf", "--force").exit_code == 0
     assert not (out / "keep.txt").exists()

@@ -52,7 +52,9 @@ def test_solve_steps_prints_slides_step_tables():
 
 
 def test_solve_steps_marks_the_cropped_ring():
-    result = run("solve", "transposed", "--input", "1 2; 3 4", "--kernel", ONES, "--stride", "2", "--padding", "1", "--steps")
+    result = run(
+        "solve", "transposed", "--input", "1 2; 3 4", "--kernel", ONES, "--stride", "2", "--padding", "1", "--steps"
+    )
     assert "Crop: padding removes rows 0, 4 and columns 0, 4 (marked x):" in result.output
     assert "  x  1   3  2  x\n" in result.output
 
@@ -76,7 +78,9 @@ def test_non_number_cell_is_reported():
 
 
 def test_invalid_output_padding_is_reported():
-    result = run("solve", "transposed", "--input", "1 2; 3 4", "--kernel", "1 1; 1 1", "--stride", "2", "--output-padding", "2")
+    result = run(
+        "solve", "transposed", "--input", "1 2; 3 4", "--kernel", "1 1; 1 1", "--stride", "2", "--output-padding", "2"
+    )
     assert result.exit_code == 2
     assert result.output == "Error: output_padding (2) must be smaller than stride (2) or dilation (1)\n"
 

@@ -7,9 +7,9 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import all_mistakes, diagnose_json, predict, rule, solve, type_of_rule, typed
 
 from exercisegen.diagnose import diagnose
-from conftest import all_mistakes, diagnose_json, predict, rule, solve, type_of_rule, typed
 from exercisegen.problems.base import Mistake, blocks_of
 from exercisegen.problems.registry import problem_type
 from exercisegen.problems.transposed_conv import forgot_crop
@@ -293,10 +293,10 @@ def test_diagnose_matches_floats_within_tolerance():
 
 
 def test_sentences_are_one_plain_sentence():
-    for rule in all_mistakes():
-        assert rule.sentence == f"{rule.summary}: {rule.advice}"
-        assert rule.sentence.endswith(".") and rule.sentence.count(". ") == 0, rule.name
-        assert rule.summary.startswith(("You ", "Your ")), rule.name
+    for m in all_mistakes():
+        assert m.sentence == f"{m.summary}: {m.advice}"
+        assert m.sentence.endswith(".") and m.sentence.count(". ") == 0, m.name
+        assert m.summary.startswith(("You ", "Your ")), m.name
     assert problem_type("transposed_conv").mistake("forgot_crop").sentence == (
         "You kept the padded border: in a transposed convolution padding removes rows and columns from the "
         "output — crop p from every side of the full scatter result."

@@ -13,8 +13,9 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from exercisegen.notation import fmt_number  # noqa: E402
 from conftest import typed  # noqa: E402
+
+from exercisegen.notation import fmt_number  # noqa: E402
 from exercisegen.problems.registry import problem_type  # noqa: E402
 from exercisegen.render import write_packet, write_solution, write_worksheet  # noqa: E402
 from exercisegen.variants import Key, Problem, Variant  # noqa: E402

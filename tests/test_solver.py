@@ -297,7 +297,10 @@ def test_window_view_products():
         (dict(padding=-1), "padding must be >= 0, got -1"),
         (dict(dilation=(1, 0)), "dilation must be >= 1, got (1, 0)"),
         (dict(stride=(1, 2, 3)), "stride must be an int or an (h, w) pair, got (1, 2, 3)"),
-        (dict(padding=3), "conv_transpose2d output would be empty: input 2x2, kernel 3x3, stride 1, padding 3, dilation 1 give -2x-2"),
+        (
+            dict(padding=3),
+            "conv_transpose2d output would be empty: input 2x2, kernel 3x3, stride 1, padding 3, dilation 1 give -2x-2",
+        ),
         (dict(groups=0), "groups must be >= 1, got 0"),
     ],
 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -140,11 +140,22 @@ def test_every_answer_of_the_bundled_homework_matches_independent_references():
                 assert problem.answer == expected
                 checked += 1
             elif problem.type == "conv":
-                view = steps.window_view(p["input"], p["kernel"], stride=p["stride"], padding=p["padding"], dilation=p["dilation"])
+                view = steps.window_view(
+                    p["input"], p["kernel"], stride=p["stride"], padding=p["padding"], dilation=p["dilation"]
+                )
                 assert problem.answer == [list(r) for r in view.output]
                 checked += 1
             elif problem.type == "output_shape":
-                assert problem.answer == [list(output_shape(p["operation"], p["input_size"], p["kernel_size"], stride=p["stride"], padding=p["padding"], output_padding=p["output_padding"], dilation=p["dilation"]))]
+                size = output_shape(
+                    p["operation"],
+                    p["input_size"],
+                    p["kernel_size"],
+                    stride=p["stride"],
+                    padding=p["padding"],
+                    output_padding=p["output_padding"],
+                    dilation=p["dilation"],
+                )
+                assert problem.answer == [list(size)]
             elif problem.type == "design":
                 s, pad, op = problem.answer[0][-3:]
                 k = p["kernel_size"]
@@ -152,7 +163,8 @@ def test_every_answer_of_the_bundled_homework_matches_independent_references():
                 assert 0 <= op < max(s, p["dilation"])
             elif problem.type == "conv_matrix" and p["task"] == "matrix":
                 c = problem.answer
-                x = [[(i * 7 + j * 3) % 5 - 2 for j in range(_pair(p["input_size"])[1])] for i in range(_pair(p["input_size"])[0])]
+                h, w = _pair(p["input_size"])
+                x = [[(i * 7 + j * 3) % 5 - 2 for j in range(w)] for i in range(h)]
                 conv = steps.window_view(x, p["kernel"], stride=p["stride"], padding=p["padding"]).output
                 vec = [v for row in x for v in row]
                 assert [sum(cv * xv for cv, xv in zip(row, vec)) for row in c] == [v for row in conv for v in row]
@@ -192,7 +204,9 @@ def test_roster_duplicate_ids_are_refused_with_line_numbers():
 def test_roster_without_id_column_is_refused():
     with pytest.raises(RosterError) as err:
         parse_roster(b"student,name\ns1,A\n", "r.csv")
-    assert str(err.value) == "r.csv:1: no `id` column in the header ['student', 'name']; name the column of student ids `id`"
+    assert str(err.value) == (
+        "r.csv:1: no `id` column in the header ['student', 'name']; name the column of student ids `id`"
+    )
 
 
 def test_hostile_ids_become_safe_unique_file_names():
@@ -225,7 +239,9 @@ def test_non_empty_directory_needs_force(tmp_path):
     (target / "old.txt").write_text("x")
     with pytest.raises(OutputError) as err:
         write_atomically(target, False, lambda tmp: None)
-    assert str(err.value) == f"--out {target}: directory is not empty; use --force to replace it, or choose another path"
+    assert str(err.value) == (
+        f"--out {target}: directory is not empty; use --force to replace it, or choose another path"
+    )
     write_atomically(target, True, lambda tmp: (tmp / "new.txt").write_text("y"))
     assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -1,6 +1,6 @@
 """Grading reports as PDFs: one student's feedback, and the instructor's class summary with charts.
 
-Both are stories of flowables on a plain page with a footer; the numbers come from `grading.py`
+Both are stories of flowables on a plain page with a footer; the numbers come from `reports.py` and `feedback.py`
 (`Result`, `summarize`), so the PDFs say exactly what gradebook.csv, results.json and the text
 feedback say. Black-and-white printable: wrong cells get a thick frame and bold digits, blanks a
 grey fill, bars are grey with black outlines. Output is reproducible (reportlab's invariant mode).
@@ -37,7 +37,6 @@ from exercisegen.render.problem_parts import given_grids
 from exercisegen.render.styles import (
     BLACK,
     BODY,
-    BOLD,
     FONT,
     MARGIN,
     NOTE,
@@ -64,7 +63,6 @@ HEADER_FILL = Color(0.88, 0.88, 0.88)
 TITLE = PROBLEM_HEADING.clone("eg-report-title", fontSize=15, leading=19, spaceAfter=4)
 SECTION = PROBLEM_HEADING.clone("eg-report-section", fontSize=12, leading=15, spaceBefore=10, spaceAfter=4)
 CELL_TEXT = SMALL.clone("eg-report-cell", fontSize=8.5, leading=10.5)
-CELL_BOLD = CELL_TEXT.clone("eg-report-cell-bold", fontName=BOLD)
 
 TABLE_STYLE = TableStyle(
     [

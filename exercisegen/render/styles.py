@@ -76,5 +76,4 @@ PROBLEM_HEADING = ParagraphStyle(
 VIEW_HEADING = ParagraphStyle(
     "eg-view", parent=BODY, fontName=BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=2
 )
-LABEL = ParagraphStyle("eg-label", parent=BODY, fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=4)
 FORMULA = ParagraphStyle("eg-formula", parent=BODY, leftIndent=6 * mm, fontSize=10, leading=14)
