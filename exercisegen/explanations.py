@@ -1,8 +1,8 @@
 """Explanation records a problem type hands the renderers: titled views and the output-size formula.
 
 `size_formula_steps` is the one place the output-size formula is filled in with a problem's numbers
-(the solution PDFs, `solve`, and every problem type use it); `views_that_fit` is the one place that
-decides which step views a problem's sizes allow.
+(the solution PDFs, `solve`, and every problem type use it); `matrix_fits` is the one place that
+decides whether a problem's sizes allow the matrix view.
 """
 
 from __future__ import annotations
@@ -72,8 +72,3 @@ def size_formula_steps(
 def matrix_fits(input_size: Pair, output_size: Pair) -> bool:
     """Whether the matrix view (C has one row per output cell, one column per input cell) is printable."""
     return input_size[0] * input_size[1] * output_size[0] * output_size[1] <= MAX_MATRIX_CELLS
-
-
-def views_that_fit(views: Sequence[str], input_size: Pair, output_size: Pair) -> tuple[str, ...]:
-    """The requested views that these sizes allow (the matrix view only while C is small enough)."""
-    return tuple(v for v in views if v != "matrix" or matrix_fits(input_size, output_size))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from exercisegen.explanations import Explanation
 from exercisegen.notation import shape_formula_symbols
@@ -35,7 +35,7 @@ class Conv(GridType):
     def _kernel_lead(self, c_in: int, c_out: int, groups: int) -> tuple[int, int]:
         return (c_out, c_in // groups)  # (C_out, C_in/groups, kH, kW)
 
-    def _run(self, params: GridParams, **changes: Any) -> "np.ndarray":
+    def _run(self, params: GridParams) -> "np.ndarray":
         from exercisegen.solver import conv2d
 
         return conv2d(

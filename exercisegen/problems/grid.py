@@ -44,6 +44,7 @@ from exercisegen.problems.drawing import (
     overlap_ok,
     size_ok,
 )
+from exercisegen.spec_model import CONSTRAINT_NAMES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -111,16 +112,7 @@ class GridType(ProblemType[GridParams]):
     """A problem whose answer is the output grid of one (transposed) convolution."""
 
     operation: ClassVar[str]  # "transposed" | "conv", as in the size formula
-    constraints = frozenset(
-        (
-            "max_output_size",
-            "min_output_size",
-            "overlap",
-            "nonzero_kernel",
-            "asymmetric_kernel",
-            "distinct_from_mistakes",
-        )
-    )
+    constraints = frozenset(CONSTRAINT_NAMES)  # every one
 
     # -- what differs between the two operations -------------------------------------------
 
@@ -128,8 +120,8 @@ class GridType(ProblemType[GridParams]):
         """The kernel's two leading (channel) dimensions."""
         raise NotImplementedError
 
-    def _run(self, params: GridParams, **changes: Any) -> "np.ndarray":
-        """The operation on params (with some parameters changed): (C_out, H_out, W_out)."""
+    def _run(self, params: GridParams) -> "np.ndarray":
+        """The operation on params: (C_out, H_out, W_out)."""
         raise NotImplementedError
 
     def channel_pairs(self, params: GridParams) -> Iterator[tuple[int, int, Matrix]]:

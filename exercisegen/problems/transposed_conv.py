@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from exercisegen.explanations import Explanation
 from exercisegen.problems.base import Blocks, Matrix, Mistake, blocks_from_array
@@ -37,7 +37,7 @@ class TransposedConv(GridType):
     def _kernel_lead(self, c_in: int, c_out: int, groups: int) -> tuple[int, int]:
         return (c_in, c_out // groups)  # (C_in, C_out/groups, kH, kW)
 
-    def _run(self, params: GridParams, **changes: Any) -> "np.ndarray":
+    def _run(self, params: GridParams) -> "np.ndarray":
         from exercisegen.solver import conv_transpose2d
 
         return conv_transpose2d(
