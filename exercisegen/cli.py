@@ -118,10 +118,10 @@ def solve(
     """
     import dataclasses
 
-    from exercisegen.calc import solve_single
+    from exercisegen.calculator import solve_single
+    from exercisegen.calculator_text import solution_text
     from exercisegen.errors import ParameterError
     from exercisegen.notation import parse_matrix
-    from exercisegen.textout import solution_text
 
     x = parse_matrix(input_text, "--input")
     w = parse_matrix(kernel_text, "--kernel")

@@ -9,13 +9,13 @@ vectorised solver. Nothing here formats text: `notation.py` and `render/` do tha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence, Union
+from typing import Any, Sequence
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import MAX_MATRIX_CELLS
+from exercisegen.notation import Number
 from exercisegen.solver import IntPair, Params2d, _check_params, _output_hw, as_array
 
-Number = Union[int, float]
 Matrix = tuple[tuple[Number, ...], ...]
 
 
@@ -29,14 +29,14 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Cell:
+class SumCell:
     """An output cell: the products added into it so far and their sum (no terms = untouched)."""
 
     terms: tuple[Term, ...]
     value: Number
 
 
-Grid = tuple[tuple[Cell, ...], ...]
+Grid = tuple[tuple[SumCell, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def _snapshot(terms: Sequence[Sequence[Sequence[Term]]], zero: Number) -> Grid:
             total = zero
             for t in cell_terms:
                 total += t.x * t.w
-            cells.append(Cell(terms=tuple(cell_terms), value=total))
+            cells.append(SumCell(terms=tuple(cell_terms), value=total))
         grid.append(tuple(cells))
     return tuple(grid)
 

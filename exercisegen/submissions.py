@@ -39,8 +39,8 @@ class Unreadable:
     text: str
 
 
-Cell = Union[int, float, Blank, Unreadable]
-Block = tuple[tuple[Cell, ...], ...]
+WrittenCell = Union[int, float, Blank, Unreadable]
+Block = tuple[tuple[WrittenCell, ...], ...]  # one submitted grid (rows of written cells)
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Submission:
 # --- reading cells ---------------------------------------------------------------------------
 
 
-def read_cell(text: str) -> Cell:
+def read_cell(text: str) -> WrittenCell:
     """One cell as written: a number (`-3`, `−3`, `1.5`, `3/2`), Blank for `?` or nothing, else Unreadable."""
     stripped = text.strip()
     if stripped in ("", "?"):
@@ -85,7 +85,7 @@ def read_grid(text: str) -> tuple[Block, ...]:
     """Blocks of rows from text: one row per line (or `;`), cells split by spaces or commas, a blank
     line between blocks."""
     blocks: list[Block] = []
-    rows: list[tuple[Cell, ...]] = []
+    rows: list[tuple[WrittenCell, ...]] = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if not line.strip():
             if rows:
@@ -101,7 +101,7 @@ def read_grid(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def cell_value(cell: Cell) -> int | float | None:
+def cell_value(cell: WrittenCell) -> int | float | None:
     """The number in a cell, or None for a blank or unreadable cell."""
     return None if isinstance(cell, (Blank, Unreadable)) else cell
 
@@ -283,7 +283,7 @@ def _depth(value: Any) -> int | None:
     return None if inner is None else inner + 1
 
 
-def _list_cell(value: Any) -> Cell:
+def _list_cell(value: Any) -> WrittenCell:
     if value is None:
         return Blank("")
     if isinstance(value, dict):
@@ -313,7 +313,7 @@ def _from_pdf(data: bytes, name: str) -> Submission:
     values: dict[str, Any] = {}
     for full_name, field in fields.items():
         values[str(full_name).rsplit(".", 1)[-1]] = field.get("/V") if hasattr(field, "get") else None
-    cells: dict[str, dict[tuple[int, int, int], Cell]] = {}
+    cells: dict[str, dict[tuple[int, int, int], WrittenCell]] = {}
     for field_name, value in values.items():
         parts = field_name.split(":")
         if len(parts) != 4 or not all(p.isdigit() and len(p) <= 4 for p in parts[1:]):

@@ -10,17 +10,17 @@ wording. Parameters travel as a frozen record per type, written to and read from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, TypeVar
 
 from exercisegen.explanations import Explanation
 from exercisegen.fields import Field
+from exercisegen.notation import Number
 
 if TYPE_CHECKING:
     import numpy as np
 
     from exercisegen.spec_model import ProblemSpec
 
-Number = Union[int, float]
 Pair = tuple[int, int]
 Row = tuple[Number, ...]
 Matrix = tuple[Row, ...]  # (H, W)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from exercisegen.explanations import matrix_fits, size_formula_steps
+from exercisegen.notation import Number
 from exercisegen.solver import conv2d, conv_transpose2d, pair
 from exercisegen.steps import (
     GatherView,
@@ -18,7 +19,6 @@ from exercisegen.steps import (
     window_view,
 )
 
-Number = Union[int, float]
 View = Union[ScatterView, GatherView, MatrixView, WindowView]
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from exercisegen.notation import TIMES, fmt_number, fmt_terms
+from exercisegen.notation import TIMES, Number, fmt_number, fmt_terms
 from exercisegen.steps import CropStep, GatherView, Grid, MatrixView, ScatterView, WindowView
 
 if TYPE_CHECKING:
-    from exercisegen.calc import Solution
+    from exercisegen.calculator import Solution
 
-Number = int | float
 
 
 def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> str:
