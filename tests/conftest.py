@@ -18,9 +18,9 @@ SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
 HOMEWORK = SPECS / "transposed_homework.yaml"
 
 
-def run(*args: str):
-    """Run the CLI with `args` (no real terminal), returning click's Result."""
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+def run(*args: object):
+    """Run the CLI with `args` (str() of each; no real terminal), returning click's Result."""
+    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def typed(ptype: str, params: dict[str, Any]) -> Any:

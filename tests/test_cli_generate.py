@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from click.testing import CliRunner
+from conftest import SPECS, run
 
-from exercisegen.cli import main
-
-SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
 HOMEWORK = str(SPECS / "transposed_homework.yaml")
 
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def roster(tmp_path, n=30, extra=""):

@@ -9,18 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import SPECS, run
 
-from exercisegen.cli import main
 from exercisegen.problems.base import same_answer
 from exercisegen.problems.registry import mistake_named
 from exercisegen.variants import key_from_json
-
-SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def block_text(answer):

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
-from exercisegen.cli import main
+from conftest import run
 
 ONES = "1 1 1; 1 1 1; 1 1 1"
 
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_solve_transposed_prints_output_grid_and_filled_formula():

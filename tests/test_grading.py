@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
-from conftest import typed
+from conftest import SPECS, typed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_mistakes import CASES  # the hand-computed wrong answers, one per rule
@@ -22,8 +21,6 @@ from exercisegen.spec import load_spec
 from exercisegen.submissions import parse_submission
 from exercisegen.templates import answer_template, layouts_of
 from exercisegen.variants import Key, Problem, Variant, build_key, make_code
-
-SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
 
 # The slides' stride-2, padding-1 example, a shape and a design problem.
 T1 = {

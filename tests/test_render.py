@@ -7,21 +7,18 @@ import io
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from conftest import typed  # noqa: E402
+from conftest import HOMEWORK, typed  # noqa: E402
 
 from exercisegen.notation import fmt_number  # noqa: E402
 from exercisegen.problems.registry import problem_type  # noqa: E402
 from exercisegen.render import write_packet, write_solution, write_worksheet  # noqa: E402
 from exercisegen.variants import Key, Problem, Variant  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-HOMEWORK = ROOT / "problem_specs" / "transposed_homework.yaml"
 MM = 72 / 25.4
 STUDENTS = [("s001", "Ada Lovelace"), ("s002", ""), ("s003", "Alan Turing")]
 
@@ -161,7 +158,7 @@ def test_identical_bytes_in_a_fresh_process(key, tmp_path):
     )
     out = tmp_path / "w.pdf"
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env, cwd=HOMEWORK.parent.parent)
     assert out.read_bytes() == _pdf(write_worksheet, key, key.variants[0])
 
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercisegen import steps
-from exercisegen.explanations import matrix_fits
 from exercisegen.errors import ParameterError
+from exercisegen.explanations import matrix_fits
 from exercisegen.solver import conv2d, conv_transpose2d, output_shape
 
 X = [[1, 2], [3, 4]]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
-from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run
+from conftest import SPECS, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +16,6 @@ from exercisegen.roster import numbered_students
 from exercisegen.spec import MAX_SPEC_BYTES, load_spec, parse_spec
 from exercisegen.spec_model import Constraints, Draw, MatrixSpec, ProblemSpec, SetSpec
 from exercisegen.variants import build_key, check_drawable
-
-SPECS_DIR = Path(__file__).resolve().parent.parent / "problem_specs"
 
 
 def errors_of(text: str, filename: str = "hw1.yaml") -> list[str]:
@@ -207,13 +204,13 @@ def test_set_level_defaults():
 
 @pytest.mark.parametrize("name", ["lecture_examples", "transposed_homework", "conv_review"])
 def test_bundled_specs_parse_cleanly(name):
-    spec = load_spec(str(SPECS_DIR / f"{name}.yaml"))
+    spec = load_spec(str(SPECS / f"{name}.yaml"))
     assert spec.problems
-    assert spec.sha256 == hashlib.sha256((SPECS_DIR / f"{name}.yaml").read_bytes()).hexdigest()
+    assert spec.sha256 == hashlib.sha256((SPECS / f"{name}.yaml").read_bytes()).hexdigest()
 
 
 def test_lecture_examples_hold_the_slide_numbers():
-    spec = load_spec(str(SPECS_DIR / "lecture_examples.yaml"))
+    spec = load_spec(str(SPECS / "lecture_examples.yaml"))
     assert spec.title == "Transposed convolutions — lecture examples"
     assert [p.id for p in spec.problems] == ["conv_review", "transposed_shape", "s1p0", "s2p0", "s2p1"]
     conv_review, transposed_shape, s1p0, s2p0, s2p1 = spec.problems
@@ -229,7 +226,7 @@ def test_lecture_examples_hold_the_slide_numbers():
 
 
 def test_homework_spec_covers_every_type_with_points_2_to_5():
-    spec = load_spec(str(SPECS_DIR / "transposed_homework.yaml"))
+    spec = load_spec(str(SPECS / "transposed_homework.yaml"))
     assert {p.type for p in spec.problems} == {
         "transposed_conv",
         "conv",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import SPECS
 
 from exercisegen import steps
 from exercisegen.errors import OutputError, RosterError
@@ -15,8 +15,6 @@ from exercisegen.roster import file_stems, numbered_students, parse_roster
 from exercisegen.solver import output_shape
 from exercisegen.spec import load_spec, parse_spec
 from exercisegen.variants import build_key, check_code, key_from_json, key_to_json, make_code
-
-SPECS = Path(__file__).resolve().parent.parent / "problem_specs"
 
 SMALL_SPEC = """
 title: Small set
