@@ -35,7 +35,7 @@ MAX_SPEC_BYTES = 262144
 
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")  # no dots: ids name PDF form fields
 _SET_KEYS = ("title", "course", "instructions", "seed", "paper", "problems")
-_PROBLEM_KEYS = ("id", "type", "points", "instructions", "show_steps", "constraints", "atol", "rtol")
+_PROBLEM_KEYS = ("id", "type", "points", "instructions", "show_steps", "constraints", "atol", "rtol", "balance")
 _PAPERS = ("a4", "letter")
 
 
@@ -179,6 +179,7 @@ def _problem(check: Check, node: Node, path: str, first_ids: dict[str, int]) -> 
         check.error(entry.value.line if entry is not None else node.line, join_key(path, name), message)
     if len(check.errors) == before:
         check_output_padding(check, node, path, dict(fields))
+    balance = _optional(check, node, "balance", (), lambda c, n, p: _balance(c, n, p, module, dict(fields)), path)
     if common is None or problem_id is None or len(check.errors) > before:
         return None
     points, instructions, show_steps, constraints, atol, rtol = common
@@ -193,7 +194,40 @@ def _problem(check: Check, node: Node, path: str, first_ids: dict[str, int]) -> 
         atol=atol,
         rtol=rtol,
         line=node.line,
+        balance=balance,
     )
+
+
+def _balance(check: Check, node: Node, path: str, module: Any, fields: dict[str, Any]) -> tuple[str, ...] | None:
+    """`balance: [stride, ...]`: drawn fields of the problem, each once, with few enough combinations."""
+    from exercisegen.balance import MAX_COMBINATIONS, field_options
+
+    if not isinstance(node, Seq) or not node.items:
+        check.error(node.line, path, must("a non-empty list of field names", node))
+        return None
+    names: list[str] = []
+    count = 1
+    for i, item in enumerate(node.items):
+        item_path = f"{path}[{i}]"
+        if not (isinstance(item, Scalar) and isinstance(item.value, str) and item.value in fields):
+            check.error(item.line, item_path, f"unknown field {show(item)}; use fields of this problem")
+        elif item.value in names:
+            check.error(item.line, item_path, f"duplicate field '{item.value}'")
+        else:
+            options = field_options(fields[item.value], module.fields[item.value].kind == "pair")
+            if options is None:
+                check.error(
+                    item.line,
+                    item_path,
+                    f"'{item.value}' is not drawn; balance needs a field drawn with {{choice: [...]}} or "
+                    "{range: [lo, hi]} (a matrix: a drawn shape)",
+                )
+            else:
+                names.append(item.value)
+                count *= len(options)
+    if len(names) == len(node.items) and count > MAX_COMBINATIONS:
+        check.error(node.line, path, f"{count} combinations to balance; at most {MAX_COMBINATIONS}")
+    return tuple(names) if len(names) == len(node.items) and count <= MAX_COMBINATIONS else None
 
 
 def _problem_id(check: Check, node: Map, path: str, first_ids: dict[str, int]) -> str | None:
@@ -285,9 +319,7 @@ def _show_steps(check: Check, node: Node, path: str, views: tuple[str, ...]) -> 
     return tuple(chosen) if ok else None
 
 
-def _constraints(
-    check: Check, node: Node, path: str, supported: Sequence[str], type_name: str
-) -> Constraints | None:
+def _constraints(check: Check, node: Node, path: str, supported: Sequence[str], type_name: str) -> Constraints | None:
     if not isinstance(node, Map):
         check.error(node.line, path, must(f"a mapping with any of {', '.join(supported)}", node))
         return None
@@ -300,8 +332,19 @@ def _constraints(
             continue
         if entry.key in ("max_output_size", "min_output_size"):
             values[entry.key] = int_value(check, entry.value, join_key(path, entry.key), 1, "an integer >= 1")
+        elif entry.key == "min_nonzero_answer_fraction":
+            values[entry.key] = _fraction(check, entry.value, join_key(path, entry.key))
         elif entry.key in CONSTRAINT_NAMES:
             values[entry.key] = bool_value(check, entry.value, join_key(path, entry.key))
     if len(check.errors) > before:
         return None
     return Constraints(**values)
+
+
+def _fraction(check: Check, node: Node, path: str) -> float | None:
+    """A number in (0, 1]."""
+    value = number(check, node, path, "a number > 0 and <= 1")
+    if value is not None and not 0 < value <= 1:
+        check.error(node.line, path, must("a number > 0 and <= 1", node))
+        return None
+    return None if value is None else float(value)

@@ -12,6 +12,8 @@ CONSTRAINT_NAMES = (
     "nonzero_kernel",
     "asymmetric_kernel",
     "distinct_from_mistakes",
+    "nonzero_input",
+    "min_nonzero_answer_fraction",
 )
 
 
@@ -53,6 +55,8 @@ class Constraints:
     nonzero_kernel: bool = False
     asymmetric_kernel: bool = False  # reject symmetric kernels (180° rotation, transpose, all equal)
     distinct_from_mistakes: bool = False  # the right answer differs from every typical wrong one
+    nonzero_input: bool = False  # no all-zero input channel (conv_matrix: no all-zero vector x)
+    min_nonzero_answer_fraction: float | None = None  # share of the answer's cells that must be nonzero
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class ProblemSpec:
     """One validated problem: its settings and every field of its type (defaults filled in, `fields` order).
 
     `fields` values are `Draw` (int, pair and word fields), `MatrixSpec` or bool; `line` is where the
-    problem's list item starts.
+    problem's list item starts. `balance` names the fields whose combinations a class cycles through.
     """
 
     id: str
@@ -73,6 +77,7 @@ class ProblemSpec:
     atol: float
     rtol: float
     line: int
+    balance: tuple[str, ...] = ()
 
     def field(self, name: str) -> Any:
         """The value of field `name` (KeyError if the type has no such field)."""

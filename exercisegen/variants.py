@@ -70,7 +70,6 @@ class Key:
 # --- seeds and codes -------------------------------------------------------------------------
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CHECK_SYMBOLS = CROCKFORD + "*~$=U"  # Crockford's check symbols: value mod 37
 CODE_DATA_CHARS = 7
 MAX_DRAW_TRIES = 1000  # attempts to meet a problem's constraints before the spec is called impossible
 MAX_UNIQUE_TRIES = 50  # extra draws to keep a student's problem different from the classmates'
@@ -87,13 +86,43 @@ def _digest(secret: bytes | None, *parts: str) -> bytes:
     return hashlib.sha256(message).digest()
 
 
+# The check symbol is one more Crockford character: the code's 8 symbols, read as elements of the
+# field GF(32) (x^5 + x^2 + 1), weighted by powers of a primitive element α, sum to 0. A single wrong
+# symbol changes the sum by α^i·e ≠ 0, a swap of neighbours by α^i·(1 + α)·(a + b) ≠ 0, so every
+# single typo and every swap of different neighbours, the check symbol included, is caught.
+_GF_POLY = 0b100101
+
+
+def _gf_times(a: int, b: int) -> int:
+    """a·b in GF(32)."""
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        b >>= 1
+        a <<= 1
+        if a & 0b100000:
+            a ^= _GF_POLY
+    return product
+
+
+def _alpha_power(n: int) -> int:
+    value = 1
+    for _ in range(n % 31):
+        value = _gf_times(value, 2)
+    return value
+
+
 def _check_symbol(data: str) -> str:
-    total = sum((i + 1) * CROCKFORD.index(ch) for i, ch in enumerate(data))
-    return CHECK_SYMBOLS[total % 37]
+    total = 0
+    for i, ch in enumerate(data):
+        total ^= _gf_times(_alpha_power(i), CROCKFORD.index(ch))
+    # the check symbol c makes total + α^7·c = 0, so c = α^-7 · total (minus is plus in GF(32))
+    return CROCKFORD[_gf_times(total, _alpha_power(31 - CODE_DATA_CHARS))]
 
 
 def make_code(secret: bytes | None, set_title: str, seed: int, student_id: str, attempt: int = 0) -> str:
-    """The printable variant code `XXXX-XXXC`: 7 Crockford base32 characters and a check symbol."""
+    """The printable variant code `XXXX-XXXC`: 7 Crockford base32 characters and a check character."""
     digest = _digest(secret, "code", set_title, str(seed), student_id, str(attempt))
     number = int.from_bytes(digest[:8], "big")
     data = ""
@@ -121,7 +150,7 @@ def check_code(code: str) -> bool:
     if len(cleaned) != CODE_DATA_CHARS + 1:
         return False
     data, check = cleaned[:-1], cleaned[-1]
-    if any(ch not in CROCKFORD for ch in data):
+    if any(ch not in CROCKFORD for ch in cleaned):
         return False
     return _check_symbol(data) == check
 
@@ -137,14 +166,28 @@ def problem_rng(secret: bytes | None, set_title: str, seed: int, student_id: str
 # --- drawing ---------------------------------------------------------------------------------
 
 
-def draw_problem(spec: "ProblemSpec", rng: "np.random.Generator") -> Any:
-    """Draw one problem's parameters, retrying until the constraints hold (None after MAX_DRAW_TRIES)."""
+@dataclass(frozen=True)
+class Drawn:
+    """One student's drawn problem, with what drawing it cost (for `exercisegen stress`)."""
+
+    params: Any
+    tries: int  # draws made, rejected ones included
+    seconds: float
+
+
+def draw_counted(spec: "ProblemSpec", rng: "np.random.Generator") -> tuple[Any, int]:
+    """(parameters meeting the constraints or None after MAX_DRAW_TRIES, the number of draws made)."""
     kind = problem_type(spec.type)
-    for _ in range(MAX_DRAW_TRIES):
+    for tries in range(1, MAX_DRAW_TRIES + 1):
         params = kind.draw(spec, rng)
         if params is not None:
-            return params
-    return None
+            return params, tries
+    return None, MAX_DRAW_TRIES
+
+
+def draw_problem(spec: "ProblemSpec", rng: "np.random.Generator") -> Any:
+    """Draw one problem's parameters, retrying until the constraints hold (None after MAX_DRAW_TRIES)."""
+    return draw_counted(spec, rng)[0]
 
 
 def check_drawable(set_spec: "SetSpec") -> list[str]:
@@ -161,10 +204,65 @@ def check_drawable(set_spec: "SetSpec") -> list[str]:
     return messages
 
 
+def balanced_specs(set_spec: "SetSpec", spec: "ProblemSpec") -> tuple["ProblemSpec", ...]:
+    """A balanced problem's allowed combinations, each as the problem with those fields fixed (a
+    combination is allowed when a draw meets the constraints); () for a problem without `balance`."""
+    from exercisegen.balance import combinations, fixed_spec
+
+    allowed = []
+    for index, combination in enumerate(combinations(spec) if spec.balance else ()):
+        fixed = fixed_spec(spec, combination)
+        rng = problem_rng(None, set_spec.title, set_spec.seed, f"__balance__{index}", spec.id)
+        if draw_problem(fixed, rng) is not None:
+            allowed.append(fixed)
+    return tuple(allowed)
+
+
 def _canonical(spec: "ProblemSpec", params: Any) -> str:
     import json
 
     return json.dumps(problem_type(spec.type).params_to_json(params), sort_keys=True, separators=(",", ":"))
+
+
+def draw_class(
+    set_spec: "SetSpec", student_ids: list[str], *, seed: int | None = None, secret: bytes | None = None
+) -> list[list[Drawn]]:
+    """Every student's drawn problems (per student, per problem): deterministic in (set title, seed,
+    secret, student id) and, for balanced problems, the class's ids; where the spec's space allows, no
+    two students share a problem's parameters."""
+    import time
+
+    from exercisegen.balance import assign_slots
+
+    seed = set_spec.seed if seed is None else seed
+    specs: dict[str, tuple["ProblemSpec", ...]] = {}
+    slots: dict[str, dict[str, int]] = {}
+    for spec in set_spec.problems:
+        specs[spec.id] = balanced_specs(set_spec, spec) or (spec,)
+        count = len(specs[spec.id])
+        pid = spec.id
+        slots[pid] = assign_slots(
+            student_ids,
+            count,
+            lambda sid, pid=pid: _digest(secret, "balance", set_spec.title, str(seed), sid, pid),  # type: ignore[misc]
+            lambda run, pid=pid: _digest(secret, "cycle", set_spec.title, str(seed), pid, str(run)),  # type: ignore[misc]
+        )
+    used: dict[str, set[str]] = {p.id: set() for p in set_spec.problems}
+    drawn = []
+    for student_id in student_ids:
+        mine = []
+        for spec in set_spec.problems:
+            start = time.perf_counter()
+            rng = problem_rng(secret, set_spec.title, seed, student_id, spec.id)
+            chosen = specs[spec.id][slots[spec.id][student_id]]
+            params, tries = _draw_unique(chosen, rng, used[spec.id])
+            if params is None:  # a rare combination this student's draws never met: drawn without balance
+                params, more = _draw_unique(spec, rng, used[spec.id])
+                tries += more
+            assert params is not None, "check_drawable ran first"
+            mine.append(Drawn(params, tries, time.perf_counter() - start))
+        drawn.append(mine)
+    return drawn
 
 
 def build_key(
@@ -174,42 +272,25 @@ def build_key(
     seed: int | None = None,
     secret: bytes | None = None,
 ) -> Key:
-    """Draw every student's variant: deterministic in (set title, seed, secret, student id), and
-    (where the spec's space allows) no two students of the class share a problem's parameters."""
+    """Draw every student's variant (see `draw_class`) and give each a variant code."""
     from exercisegen.errors import SpecError
 
     seed = set_spec.seed if seed is None else seed
     impossible = check_drawable(set_spec)
     if impossible:
         raise SpecError(impossible)
-    used: dict[str, set[str]] = {p.id: set() for p in set_spec.problems}
+    drawn = draw_class(set_spec, [sid for sid, _ in students], seed=seed, secret=secret)
     codes: set[str] = set()
     variants = []
-    for student_id, name in students:
+    for (student_id, name), mine in zip(students, drawn):
         attempt = 0
         code = make_code(secret, set_spec.title, seed, student_id)
         while code in codes:
             attempt += 1
             code = make_code(secret, set_spec.title, seed, student_id, attempt)
         codes.add(code)
-        problems = []
-        for spec in set_spec.problems:
-            rng = problem_rng(secret, set_spec.title, seed, student_id, spec.id)
-            params = _draw_unique(spec, rng, used[spec.id])
-            problems.append(
-                Problem(
-                    id=spec.id,
-                    type=spec.type,
-                    points=spec.points,
-                    params=params,
-                    answer=problem_type(spec.type).solve(params),
-                    atol=spec.atol,
-                    rtol=spec.rtol,
-                    instructions=spec.instructions or "",
-                    show_steps=tuple(spec.show_steps),
-                )
-            )
-        variants.append(Variant(code=code, student_id=student_id, student_name=name, problems=tuple(problems)))
+        problems = tuple(_problem(spec, d.params) for spec, d in zip(set_spec.problems, mine))
+        variants.append(Variant(code=code, student_id=student_id, student_name=name, problems=problems))
     return Key(
         set_title=set_spec.title,
         spec_sha256=set_spec.sha256,
@@ -221,19 +302,37 @@ def build_key(
     )
 
 
-def _draw_unique(spec: "ProblemSpec", rng: "np.random.Generator", used: set[str]) -> Any:
+def _problem(spec: "ProblemSpec", params: Any) -> Problem:
+    return Problem(
+        id=spec.id,
+        type=spec.type,
+        points=spec.points,
+        params=params,
+        answer=problem_type(spec.type).solve(params),
+        atol=spec.atol,
+        rtol=spec.rtol,
+        instructions=spec.instructions or "",
+        show_steps=tuple(spec.show_steps),
+    )
+
+
+def _draw_unique(spec: "ProblemSpec", rng: "np.random.Generator", used: set[str]) -> tuple[Any, int]:
+    """A draw no classmate has (the first draw when the space is too small) and the draws it took."""
     first = None
+    total = 0
     for _ in range(MAX_UNIQUE_TRIES):
-        params = draw_problem(spec, rng)
-        assert params is not None, "check_drawable ran first"
+        params, tries = draw_counted(spec, rng)
+        total += tries
+        if params is None:
+            return first, total
         if first is None:
             first = params
         canonical = _canonical(spec, params)
         if canonical not in used:
             used.add(canonical)
-            return params
+            return params, total
     assert first is not None
-    return first  # the space is smaller than the class: repeats are unavoidable
+    return first, total  # the space is smaller than the class: repeats are unavoidable
 
 
 # --- key.json --------------------------------------------------------------------------------

@@ -283,7 +283,7 @@ def test_unknown_field_without_close_match_lists_allowed_keys():
         "title: T\nproblems:\n  - id: p\n    type: design\n    input_size: 3\n    kernel_size: 2\n    zzz: 1\n"
     ) == [
         "hw1.yaml:7: problems[0].zzz: unknown field; allowed: id, type, points, instructions, show_steps, "
-        "constraints, atol, rtol, input_size, kernel_size, stride, padding, output_padding, dilation, choose_kernel"
+        "constraints, atol, rtol, balance, input_size, kernel_size, stride, padding, output_padding, dilation, choose_kernel"
     ]
 
 
@@ -501,16 +501,17 @@ def test_show_steps_must_name_views_of_the_type():
 
 
 def test_constraints_are_checked():
-    text = one_problem("constraints:\n  max_output_size: 0\n  overlap: 1\n  nonzero: true\n  min_output_size: x\n")
+    text = one_problem("constraints:\n  max_output_size: 0\n  overlap: 1\n  nonzero_kernels: true\n  min_output_size: x\n")
     assert errors_of(text) == [
         "hw1.yaml:8: problems[0].constraints.max_output_size: must be >= 1, got 0",
         "hw1.yaml:9: problems[0].constraints.overlap: must be true or false, got 1",
-        "hw1.yaml:10: problems[0].constraints.nonzero: unknown field (did you mean 'nonzero_kernel'?)",
+        "hw1.yaml:10: problems[0].constraints.nonzero_kernels: unknown field (did you mean 'nonzero_kernel'?)",
         "hw1.yaml:11: problems[0].constraints.min_output_size: must be an integer >= 1, got 'x'",
     ]
     assert errors_of(one_problem("constraints: [overlap]\n")) == [
         "hw1.yaml:7: problems[0].constraints: must be a mapping with any of max_output_size, min_output_size, overlap, "
-        "nonzero_kernel, asymmetric_kernel, distinct_from_mistakes; got a list of 1 item"
+        "nonzero_kernel, asymmetric_kernel, distinct_from_mistakes, nonzero_input, min_nonzero_answer_fraction; "
+        "got a list of 1 item"
     ]
 
 

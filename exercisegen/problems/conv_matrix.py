@@ -23,7 +23,7 @@ from exercisegen.problems.base import (
     nested,
     pair_json,
 )
-from exercisegen.problems.drawing import draw_matrix, draw_pair, draw_value, matrix_ok, size_ok
+from exercisegen.problems.drawing import answer_ok, draw_matrix, draw_pair, draw_value, matrix_ok, size_ok
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,7 +77,16 @@ class ConvMatrix(ProblemType[MatrixParams]):
     }
     views = ("matrix",)
     default_views = ("matrix",)
-    constraints = frozenset(("max_output_size", "min_output_size", "nonzero_kernel", "asymmetric_kernel"))
+    constraints = frozenset(
+        (
+            "max_output_size",
+            "min_output_size",
+            "nonzero_kernel",
+            "asymmetric_kernel",
+            "nonzero_input",  # the vector x of transpose_product
+            "min_nonzero_answer_fraction",
+        )
+    )
 
     def draw(self, spec: "ProblemSpec", rng: "np.random.Generator") -> MatrixParams | None:
         """Draw the sizes and kernel (and the vector for transpose_product)."""
@@ -98,6 +107,10 @@ class ConvMatrix(ProblemType[MatrixParams]):
             params = MatrixParams(task, input_size, kernel, params.stride, params.padding, vector)
         c = spec.constraints
         if not matrix_ok(kernel, c.nonzero_kernel, c.asymmetric_kernel) or not size_ok(c, out):
+            return None
+        if c.nonzero_input and params.vector is not None and not matrix_ok(params.vector, True, False):
+            return None
+        if not answer_ok(c, self.solve(params)):
             return None
         return params
 

@@ -106,6 +106,14 @@ def size_ok(constraints: "Constraints", size: Pair) -> bool:
     return constraints.min_output_size is None or min(size) >= constraints.min_output_size
 
 
+def answer_ok(constraints: "Constraints", answer: Blocks) -> bool:
+    """min_nonzero_answer_fraction on an answer: at least that share of its cells is nonzero."""
+    if constraints.min_nonzero_answer_fraction is None:
+        return True
+    cells = [v for block in answer for row in block for v in row]
+    return sum(v != 0 for v in cells) >= constraints.min_nonzero_answer_fraction * len(cells)
+
+
 def hidden_canvas(blocks: tuple[Pair, ...]) -> Pair:
     """A square box area that holds the answer without telling its size: 8×8, or the next multiple
     of 4 above the largest side plus one (so the last row and column are never all used)."""

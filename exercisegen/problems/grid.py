@@ -37,6 +37,8 @@ from exercisegen.problems.base import (
     shape_of,
 )
 from exercisegen.problems.drawing import (
+    answer_ok,
+    depth,
     draw_matrix,
     draw_value,
     hidden_canvas,
@@ -138,6 +140,56 @@ class GridType(ProblemType[GridParams]):
         """One step view of one channel pair (None: not a view of this operation)."""
         raise NotImplementedError
 
+    # -- spec -----------------------------------------------------------------------------
+
+    def check_fields(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
+        """Literal matrices fix the channel counts: in_channels, out_channels and groups must agree."""
+        counts = {name: _fixed(fields[name]) for name in ("in_channels", "out_channels", "groups")}
+        c_in, c_out, groups = counts["in_channels"], counts["out_channels"], counts["groups"]
+        found: list[tuple[str, str]] = []
+        if c_in is not None and c_out is not None and groups is not None and (c_in % groups or c_out % groups):
+            found.append(("groups", f"must divide in_channels ({c_in}) and out_channels ({c_out}), got {groups}"))
+        x, w = fields["input"], fields["kernel"]
+        if x.fill == "literal":
+            have = 1 if depth(x.literal) == 2 else len(x.literal)
+            if depth(x.literal) == 4:
+                found.append(("input", "a 4-D literal is not an input; write (H, W) or (C_in, H, W)"))
+            elif c_in != have:
+                what = "a 2-D literal (one channel)" if have == 1 else f"a 3-D literal with {have} channels"
+                found.append(
+                    (
+                        "input",
+                        f"is {what}, but in_channels is {_shown(fields['in_channels'])}; "
+                        f"make them agree (in_channels: {have}) or draw the input with {{shape: ..., values: ...}}",
+                    )
+                )
+        if w.fill == "literal":
+            d = depth(w.literal)
+            lead = None
+            if c_in is not None and c_out is not None and groups is not None and not (c_in % groups or c_out % groups):
+                lead = self._kernel_lead(c_in, c_out, groups)
+            if d == 3:
+                found.append(("kernel", f"a 3-D literal is not a kernel; write (kH, kW) or 4-D {self._layout_words()}"))
+            elif d == 2 and (c_in, c_out, groups) != (1, 1, 1):
+                found.append(
+                    (
+                        "kernel",
+                        "is a 2-D literal (one channel's kernel), but "
+                        f"{_channel_words(fields)} need a 4-D kernel {self._layout_words()}; "
+                        "write it 4-D or draw it with {shape: ..., values: ...}",
+                    )
+                )
+            elif d == 4 and (lead is None or (len(w.literal), len(w.literal[0])) != lead):
+                want = f"{lead[0]}×{lead[1]}" if lead is not None else "fixed counts"
+                found.append(
+                    (
+                        "kernel",
+                        f"is a 4-D literal with leading dimensions {len(w.literal)}×{len(w.literal[0])}, "
+                        f"but {_channel_words(fields)} need {want} {self._layout_words()}; make them agree",
+                    )
+                )
+        return found
+
     # -- drawing and solving ---------------------------------------------------------------
 
     def draw(self, spec: "ProblemSpec", rng: "np.random.Generator") -> GridParams | None:
@@ -182,6 +234,10 @@ class GridType(ProblemType[GridParams]):
         if not all(matrix_ok(matrix_of(k), c.nonzero_kernel, c.asymmetric_kernel) for k in _slices(params.kernel)):
             return False
         if c.overlap and not overlap_ok(params.kernel_size, params.stride, params.dilation):
+            return False
+        if c.nonzero_input and any(all(v == 0 for row in block for v in row) for block in params.input):
+            return False
+        if not answer_ok(c, answer):
             return False
         return not (c.distinct_from_mistakes and self.confusable(params, answer))
 
@@ -242,22 +298,22 @@ class GridType(ProblemType[GridParams]):
 
     def statement(self, params: GridParams) -> str:
         """The task in words."""
-        text = (
-            f"Compute the output of {self._what()} of the input with the kernel, "
-            f"{self.describe_parameters(params)}."
-        )
+        text = f"Compute the output of {self._what()} of the input with the kernel, {self.describe_parameters(params)}."
         if params.in_channels > 1 or params.groups != 1:
-            text += (
-                f" The input has {params.in_channels} channels; the kernel is laid out as {self._layout_words()}."
-                " Write one output grid per output channel."
+            text += f" The input has {params.in_channels} channels; the kernel is laid out as {self._layout_words()}."
+        several = len(self.solve(params)) > 1
+        if params.ask_shape:
+            where = (
+                "one grid per output channel, each into the top-left corner of its answer area,"
+                if several
+                else "the grid into the top-left corner of the answer area"
             )
-        elif params.ask_shape:
             text += (
-                " The size of the output is part of the question: work it out, then write the grid into the"
-                " top-left corner of the answer area and leave the boxes outside it empty."
+                f" The size of the output is part of the question: work it out, then write {where}"
+                " and leave the boxes outside it empty."
             )
         else:
-            text += " Write the whole output grid."
+            text += " Write one output grid per output channel." if several else " Write the whole output grid."
         return text
 
     def layout(self, params: GridParams) -> AnswerLayout:
@@ -328,6 +384,25 @@ class GridType(ProblemType[GridParams]):
     def view_args(self, params: GridParams) -> dict[str, Any]:
         """The step views' keyword arguments."""
         return {"stride": params.stride, "padding": params.padding, "dilation": params.dilation}
+
+
+def _fixed(draw: Any) -> int | None:
+    """The value of a fixed int field; None when it is drawn."""
+    return int(draw.values[0]) if draw.kind == "fixed" else None
+
+
+def _shown(draw: Any) -> str:
+    """A count field as the spec gives it: `2`, or `drawn` for a choice or range."""
+    value = _fixed(draw)
+    return "drawn" if value is None else str(value)
+
+
+def _channel_words(fields: dict[str, Any]) -> str:
+    """`in_channels 2, out_channels 3` (and groups when not 1)."""
+    words = [f"in_channels {_shown(fields['in_channels'])}", f"out_channels {_shown(fields['out_channels'])}"]
+    if _fixed(fields["groups"]) != 1:
+        words.append(f"groups {_shown(fields['groups'])}")
+    return ", ".join(words)
 
 
 def _weight(w: Any) -> Weight:
