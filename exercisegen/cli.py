@@ -196,6 +196,25 @@ def validate(specs: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("spec_path", metavar="SPEC")
+@click.option("--variants", type=click.IntRange(1, 10000), default=300, show_default=True, help="Number of draws.")
+def stress(spec_path: str, variants: int) -> None:
+    """Draw a spec for many students and report spreads, zeros, look-alike mistakes, retries and slow draws.
+
+    Alarming findings are lines starting with WARNING; exit status 1 when there are any.
+
+    \b
+    Example:
+      exercisegen stress problem_specs/transposed_homework.yaml --variants 300
+    """
+    from exercisegen.stress import stress_test, stress_text, warnings_of
+
+    report = stress_test(_load_specs((spec_path,))[0], variants)
+    click.echo(stress_text(report), nl=False)
+    sys.exit(1 if any(warnings_of(p) for p in report.problems) else 0)
+
+
+@main.command()
+@click.argument("spec_path", metavar="SPEC")
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Directory to create.")
 @click.option("--variants", type=int, default=None, help="Number of students (ids v001, v002, ...).")
 @click.option("--roster", type=click.Path(), default=None, help="CSV with an `id` and an optional `name` column.")

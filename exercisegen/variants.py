@@ -171,7 +171,7 @@ class Drawn:
     """One student's drawn problem, with what drawing it cost (for `exercisegen stress`)."""
 
     params: Any
-    tries: int  # draws made, rejected ones included
+    tries: int  # the most draws one attempt made (rejected ones included)
     seconds: float
 
 
@@ -258,7 +258,7 @@ def draw_class(
             params, tries = _draw_unique(chosen, rng, used[spec.id])
             if params is None:  # a rare combination this student's draws never met: drawn without balance
                 params, more = _draw_unique(spec, rng, used[spec.id])
-                tries += more
+                tries = max(tries, more)
             assert params is not None, "check_drawable ran first"
             mine.append(Drawn(params, tries, time.perf_counter() - start))
         drawn.append(mine)
@@ -317,22 +317,23 @@ def _problem(spec: "ProblemSpec", params: Any) -> Problem:
 
 
 def _draw_unique(spec: "ProblemSpec", rng: "np.random.Generator", used: set[str]) -> tuple[Any, int]:
-    """A draw no classmate has (the first draw when the space is too small) and the draws it took."""
+    """A draw no classmate has (the first draw when the space is too small) and the most draws one
+    attempt took (None when an attempt failed: the constraints are too tight for this rng)."""
     first = None
-    total = 0
+    most = 0
     for _ in range(MAX_UNIQUE_TRIES):
         params, tries = draw_counted(spec, rng)
-        total += tries
+        most = max(most, tries)
         if params is None:
-            return first, total
+            return first, most
         if first is None:
             first = params
         canonical = _canonical(spec, params)
         if canonical not in used:
             used.add(canonical)
-            return params, total
+            return params, most
     assert first is not None
-    return first, total  # the space is smaller than the class: repeats are unavoidable
+    return first, most  # the space is smaller than the class: repeats are unavoidable
 
 
 # --- key.json --------------------------------------------------------------------------------
