@@ -144,3 +144,14 @@ def spread_text(spec: "ProblemSpec", name: str, counts: Counter[Any]) -> str:
     options = field_options(spec.field(name), _is_pair(spec, name)) or ()
     order = [v for v in options if v in counts] + sorted((v for v in counts if v not in options), key=repr)
     return f"{name} " + ", ".join(f"{show_value(spec, name, v)} \u00d7{counts[v]}" for v in order)
+
+
+def combination_text(spec: "ProblemSpec", params_json: Sequence[dict[str, Any]]) -> str:
+    """How often each combination of the balanced fields came up: `stride & kernel 1 & 3×3 ×75, ...`."""
+    counts = Counter(tuple(drawn_value(spec, doc, name) for name in spec.balance) for doc in params_json)
+    shown = [f"{_plain(spec, c)} \u00d7{n}" for c, n in sorted(counts.items(), key=lambda item: repr(item[0]))]
+    return f"{' & '.join(spec.balance)} " + ", ".join(shown)
+
+
+def _plain(spec: "ProblemSpec", combination: Combination) -> str:
+    return " & ".join(show_value(spec, name, v) for name, v in zip(spec.balance, combination))

@@ -248,7 +248,7 @@ def generate(
     from pathlib import Path
 
     from exercisegen.errors import RosterError
-    from exercisegen.generate import write_set
+    from exercisegen.generate import draw_summary, write_set
     from exercisegen.outdir import check_target, write_atomically
     from exercisegen.roster import numbered_students, parse_roster
     from exercisegen.variants import build_key
@@ -275,6 +275,8 @@ def generate(
     n = len(key.variants)
     what = "key.json, answer templates" + ("" if no_pdf else ", worksheets, solutions and class packets")
     click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")
+    for line in draw_summary(spec, key):
+        click.echo(line)
 
 
 def _load_key(path: str) -> Any:

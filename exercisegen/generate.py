@@ -6,10 +6,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exercisegen.outdir import write_text
 from exercisegen.roster import file_stems
 from exercisegen.variants import Key, key_to_json
+
+if TYPE_CHECKING:
+    from exercisegen.spec_model import SetSpec
 
 
 def set_readme(key: Key, with_pdf: bool) -> str:
@@ -43,6 +47,24 @@ def set_readme(key: Key, with_pdf: bool) -> str:
         "and a short hash is added when an id had to be changed).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def draw_summary(set_spec: "SetSpec", key: Key) -> list[str]:
+    """How the class's draws spread, a line per problem with drawn fields (balanced fields first):
+    `  scatter_gather: stride 1 ×150, 2 ×150 (balanced)`."""
+    from exercisegen.balance import combination_text, spread, spread_text
+
+    lines = []
+    for index, spec in enumerate(set_spec.problems):
+        docs = [v.problems[index].kind.params_to_json(v.problems[index].params) for v in key.variants]
+        order = {name: i for i, name in enumerate(spec.balance)}
+        counts = sorted(spread(spec, docs), key=lambda item: order.get(item[0], len(order)))
+        parts = [spread_text(spec, name, c) + (" (balanced)" if name in order else "") for name, c in counts]
+        if len(spec.balance) > 1:
+            parts.insert(0, combination_text(spec, docs))
+        if parts:
+            lines.append(f"  {spec.id}: {'; '.join(parts)}")
+    return ["draws across the class:"] + lines if lines else []
 
 
 def write_set(key: Key, directory: Path, with_pdf: bool, jobs: int = 1) -> None:

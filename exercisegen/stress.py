@@ -163,16 +163,16 @@ def warnings_of(problem: ProblemStress) -> list[str]:
                 f"{_value(problem, name, most)} {counts[most]} times: the constraints favour some choices; "
                 f"add balance: [{name}] (or relax the constraints)"
             )
-    for name, who in problem.right_by_mistake:
+    for name, students in problem.right_by_mistake:
         found.append(
-            f"WARNING: {pid}: the mistake '{name}' gives the right answer in {_some(who, n)}; "
+            f"WARNING: {pid}: the mistake '{name}' gives the right answer in {_some(students, n)}; "
             "add constraints: distinct_from_mistakes: true"
         )
     most = max(problem.tries, default=0)
     if most > MANY_TRIES:
-        who = problem.students[problem.tries.index(most)]
+        student = problem.students[problem.tries.index(most)]
         found.append(
-            f"WARNING: {pid}: a draw needed {most} tries ({who}); at {MAX_DRAW_TRIES} generation fails: "
+            f"WARNING: {pid}: a draw needed {most} tries ({student}); at {MAX_DRAW_TRIES} generation fails: "
             "widen the ranges or relax the constraints"
         )
     slowest = max(problem.seconds, default=0.0)

@@ -233,6 +233,7 @@ def draw_class(
     import time
 
     from exercisegen.balance import assign_slots
+    from exercisegen.errors import SpecError
 
     seed = set_spec.seed if seed is None else seed
     specs: dict[str, tuple["ProblemSpec", ...]] = {}
@@ -251,7 +252,7 @@ def draw_class(
     drawn = []
     for student_id in student_ids:
         mine = []
-        for spec in set_spec.problems:
+        for index, spec in enumerate(set_spec.problems):
             start = time.perf_counter()
             rng = problem_rng(secret, set_spec.title, seed, student_id, spec.id)
             chosen = specs[spec.id][slots[spec.id][student_id]]
@@ -259,7 +260,14 @@ def draw_class(
             if params is None:  # a rare combination this student's draws never met: drawn without balance
                 params, more = _draw_unique(spec, rng, used[spec.id])
                 tries = max(tries, more)
-            assert params is not None, "check_drawable ran first"
+            if params is None:
+                raise SpecError(
+                    [
+                        f"{set_spec.filename}:{spec.line}: problems[{index}]: no draw of '{spec.id}' for student "
+                        f"{student_id!r} met its constraints in {MAX_DRAW_TRIES} tries; widen the ranges or relax "
+                        "the constraints"
+                    ]
+                )
             mine.append(Drawn(params, tries, time.perf_counter() - start))
         drawn.append(mine)
     return drawn
@@ -318,7 +326,7 @@ def _problem(spec: "ProblemSpec", params: Any) -> Problem:
 
 def _draw_unique(spec: "ProblemSpec", rng: "np.random.Generator", used: set[str]) -> tuple[Any, int]:
     """A draw no classmate has (the first draw when the space is too small) and the most draws one
-    attempt took (None when an attempt failed: the constraints are too tight for this rng)."""
+    attempt took (None when the first attempt failed: the constraints are too tight for this rng)."""
     first = None
     most = 0
     for _ in range(MAX_UNIQUE_TRIES):

@@ -153,3 +153,134 @@ def test_close_scales_rtol_by_the_key_value_not_the_submitted_one():
     assert close(10, 11.05, 0, 0.1) is True
     assert close(10.5, 10, 0.5, 0) is True and close(10.51, 10, 0.5, 0) is False
     assert close(11.5, 10, 0.5, 0.1) is True and close(11.6, 10, 0.5, 0.1) is False
+
+
+# --- constraints against trivial problems; multi-channel statements and PDFs ----------------------
+
+
+def _drawn(spec_text: str, n: int = 60):
+    from exercisegen.roster import numbered_students
+    from exercisegen.spec import parse_spec
+    from exercisegen.variants import build_key
+
+    return [v.problems[0] for v in build_key(parse_spec(spec_text, "c.yaml"), numbered_students(n)).variants]
+
+
+def _zero_share(answer) -> float:
+    cells = [v for block in answer for row in block for v in row]
+    return sum(v == 0 for v in cells) / len(cells)
+
+
+SPARSE = """
+title: Sparse
+problems:
+  - id: t
+    type: {ptype}
+    input: {{shape: [2, 2], values: {{choice: [0, 0, 0, 1]}}}}
+    kernel: {{shape: [2, 2], values: {{choice: [0, 0, 1, -1]}}}}
+    constraints: {{{constraints}}}
+"""
+
+
+def test_without_constraints_sparse_values_give_trivial_problems():
+    problems = _drawn(SPARSE.format(ptype="transposed_conv", constraints=""))
+    assert any(all(v == 0 for row in p.params.input[0] for v in row) for p in problems)
+    assert any(_zero_share(p.answer) == 1 for p in problems)
+
+
+def test_nonzero_input_and_min_nonzero_answer_fraction_are_honoured():
+    for ptype in ("transposed_conv", "conv"):
+        text = SPARSE.format(ptype=ptype, constraints="nonzero_input: true, min_nonzero_answer_fraction: 0.6")
+        for problem in _drawn(text):
+            assert any(v != 0 for row in problem.params.input[0] for v in row)
+            # the share counted from a naive recomputation of the answer
+            x, w = problem.params.input[0], problem.params.kernel[0][0]
+            if ptype == "transposed_conv":
+                out = [[0] * 3 for _ in range(3)]
+                for i in range(2):
+                    for j in range(2):
+                        for a in range(2):
+                            for b in range(2):
+                                out[i + a][j + b] += x[i][j] * w[a][b]
+            else:
+                out = [
+                    [sum(x[i + a][j + b] * w[a][b] for a in range(2) for b in range(2))]
+                    for i in range(1)
+                    for j in range(1)
+                ]
+            assert [list(r) for r in problem.answer[0]] == out
+            assert _zero_share(problem.answer) <= 0.4
+
+
+def test_nonzero_input_of_conv_matrix_is_the_vector_x():
+    text = """
+title: V
+problems:
+  - id: m
+    type: conv_matrix
+    task: transpose_product
+    input_size: 3
+    kernel: [[1, 2], [3, 4]]
+    vector: {values: {choice: [0, 0, 0, 1]}}
+    constraints: {nonzero_input: true}
+"""
+    for problem in _drawn(text, 30):
+        assert any(v != 0 for row in problem.params.vector for v in row)
+
+
+def _statement(c_in: int, c_out: int, ask_shape: bool) -> str:
+    import numpy as np
+
+    params = typed(
+        "transposed_conv",
+        {
+            "input": np.ones((c_in, 2, 2), dtype=int).tolist() if c_in > 1 else [[1, 2], [3, 4]],
+            "kernel": np.ones((c_in, c_out, 2, 2), dtype=int).tolist() if (c_in, c_out) != (1, 1) else [[1, 1], [1, 1]],
+            "stride": 1,
+            "padding": 0,
+            "output_padding": 0,
+            "dilation": 1,
+            "groups": 1,
+            "ask_shape": ask_shape,
+        },
+    )
+    return transposed_conv.statement(params)
+
+
+def test_statement_asks_for_one_grid_per_output_channel_only_when_there_are_several():
+    assert _statement(1, 2, False).endswith("output_padding 0. Write one output grid per output channel.")
+    assert _statement(2, 1, False).endswith(
+        "the kernel is laid out as (C_in, C_out/groups, kH, kW). Write the whole output grid."
+    )
+    assert _statement(1, 1, False).endswith("output_padding 0. Write the whole output grid.")
+
+
+def test_multi_channel_statement_keeps_the_ask_shape_instruction():
+    several = _statement(2, 2, True)
+    assert several.endswith(
+        "The input has 2 channels; the kernel is laid out as (C_in, C_out/groups, kH, kW). The size of the output "
+        "is part of the question: work it out, then write one grid per output channel, each into the top-left "
+        "corner of its answer area, and leave the boxes outside it empty."
+    )
+    assert _statement(1, 1, True).endswith(
+        "The size of the output is part of the question: work it out, then write the grid into the top-left "
+        "corner of the answer area and leave the boxes outside it empty."
+    )
+
+
+def test_ask_shape_with_two_input_channels_and_one_output_makes_pdfs(tmp_path):
+    from conftest import run
+    from pypdf import PdfReader
+
+    spec = tmp_path / "mc.yaml"
+    spec.write_text(
+        "title: MC\nproblems:\n  - id: t1\n    type: transposed_conv\n"
+        "    input: {shape: [2, 2], values: {int: [1, 3]}}\n    kernel: {shape: [2, 2], values: {int: [1, 2]}}\n"
+        "    in_channels: 2\n    out_channels: 1\n    stride: 2\n    ask_shape: true\n"
+        "    show_steps: [scatter, gather, matrix]\n"
+    )
+    result = run("generate", spec, "--variants", 2, "--jobs", 1, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for kind in ("worksheets", "solutions"):
+        for name in ("v001", "v002"):
+            assert len(PdfReader(str(tmp_path / "out" / kind / f"{name}.pdf")).pages) >= 1

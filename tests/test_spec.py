@@ -238,9 +238,16 @@ def test_homework_spec_covers_every_type_with_points_2_to_5():
     assert all(2 <= p.points <= 5 for p in spec.problems)
     drawn = spec.problems[1]
     assert drawn.constraints == Constraints(
-        max_output_size=6, overlap=True, nonzero_kernel=True, asymmetric_kernel=True, distinct_from_mistakes=True
+        max_output_size=6,
+        overlap=True,
+        nonzero_kernel=True,
+        asymmetric_kernel=True,
+        distinct_from_mistakes=True,
+        nonzero_input=True,
+        min_nonzero_answer_fraction=0.6,
     )
-    assert drawn.field("kernel").shape == (Draw("choice", (2, 3)), Draw("fixed", (3,)))
+    assert drawn.field("kernel").shape == (Draw("fixed", (3,)), Draw("choice", (3, 4)))
+    assert drawn.balance == ("stride", "kernel")
 
 
 def test_load_spec_matches_parse_spec_and_hashes_raw_bytes(tmp_path):
@@ -283,7 +290,8 @@ def test_unknown_field_without_close_match_lists_allowed_keys():
         "title: T\nproblems:\n  - id: p\n    type: design\n    input_size: 3\n    kernel_size: 2\n    zzz: 1\n"
     ) == [
         "hw1.yaml:7: problems[0].zzz: unknown field; allowed: id, type, points, instructions, show_steps, "
-        "constraints, atol, rtol, balance, input_size, kernel_size, stride, padding, output_padding, dilation, choose_kernel"
+        "constraints, atol, rtol, balance, input_size, kernel_size, stride, padding, output_padding, dilation, "
+        "choose_kernel"
     ]
 
 
@@ -501,7 +509,9 @@ def test_show_steps_must_name_views_of_the_type():
 
 
 def test_constraints_are_checked():
-    text = one_problem("constraints:\n  max_output_size: 0\n  overlap: 1\n  nonzero_kernels: true\n  min_output_size: x\n")
+    text = one_problem(
+        "constraints:\n  max_output_size: 0\n  overlap: 1\n  nonzero_kernels: true\n  min_output_size: x\n"
+    )
     assert errors_of(text) == [
         "hw1.yaml:8: problems[0].constraints.max_output_size: must be >= 1, got 0",
         "hw1.yaml:9: problems[0].constraints.overlap: must be true or false, got 1",
@@ -915,3 +925,94 @@ def test_unsupported_constraint_names_the_line_of_its_key_and_the_type(ptype, fi
 def test_supported_constraints_of_design_are_accepted():
     text = DESIGN_OUTPUT_5 + "      min_output_size: 1\n      max_output_size: 20\n      overlap: true\n"
     assert check_drawable(parse_spec(text, "hw1.yaml")) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# balance, the constraints against trivial problems, channel counts against literal matrices
+
+
+def test_balance_names_drawn_fields_of_the_problem():
+    drawn = "input: {shape: [2, 2], values: ones}\nstride: {choice: [1, 2]}\npadding: {range: [0, 1]}\n"
+    assert parse_spec(one_problem("stride: {choice: [1, 2]}\nbalance: [stride]\n"), "x").problems[0].balance == (
+        "stride",
+    )
+    text = "title: T\nproblems:\n  - id: p\n    type: transposed_conv\n    kernel: [[1, 1], [1, 1]]\n"
+    text += textwrap.indent(drawn + "balance: [stride, kernel, stride, zzz, dilation]\n", "    ")
+    assert errors_of(text) == [
+        "hw1.yaml:9: problems[0].balance[1]: 'kernel' is not drawn; balance needs a field drawn with "
+        "{choice: [...]} or {range: [lo, hi]} (a matrix: a drawn shape)",
+        "hw1.yaml:9: problems[0].balance[2]: duplicate field 'stride'",
+        "hw1.yaml:9: problems[0].balance[3]: unknown field 'zzz'; use fields of this problem",
+        "hw1.yaml:9: problems[0].balance[4]: 'dilation' is not drawn; balance needs a field drawn with "
+        "{choice: [...]} or {range: [lo, hi]} (a matrix: a drawn shape)",
+    ]
+    assert errors_of(one_problem("balance: stride\n")) == [
+        "hw1.yaml:7: problems[0].balance: must be a non-empty list of field names, got 'stride'"
+    ]
+    many = "stride: {range: [1, 9]}\ndilation: {range: [1, 9]}\nbalance: [stride, dilation]\n"
+    assert errors_of(one_problem(many)) == ["hw1.yaml:9: problems[0].balance: 81 combinations to balance; at most 64"]
+
+
+def test_balance_of_a_matrix_field_deals_its_drawn_shapes():
+    text = one_problem("stride: {choice: [1, 2]}\nbalance: [kernel, stride]\n").replace(
+        "kernel: [[1, 1], [1, 1]]", "kernel: {shape: [{choice: [2, 3]}, 3], values: ones}"
+    )
+    assert parse_spec(text, "x").problems[0].balance == ("kernel", "stride")
+
+
+def test_min_nonzero_answer_fraction_is_a_share_and_only_where_answers_are_computed():
+    assert errors_of(one_problem("constraints: {min_nonzero_answer_fraction: 1.5, nonzero_input: 1}\n")) == [
+        "hw1.yaml:7: problems[0].constraints.min_nonzero_answer_fraction: must be a number > 0 and <= 1, got 1.5",
+        "hw1.yaml:7: problems[0].constraints.nonzero_input: must be true or false, got 1",
+    ]
+    text = (
+        "title: T\nproblems:\n  - id: m\n    type: conv_matrix\n    input_size: 3\n    kernel: [[1, 2], [3, 4]]\n"
+        "    constraints: {nonzero_input: true, min_nonzero_answer_fraction: 0.5}\n"
+    )
+    assert errors_of(text) == [
+        "hw1.yaml:7: problems[0].constraints.min_nonzero_answer_fraction: not supported by type conv_matrix"
+    ]
+
+
+def _channels(lines: str) -> str:
+    return "title: T\nproblems:\n  - id: p\n    type: transposed_conv\n" + textwrap.indent(lines, "    ")
+
+
+def test_a_2d_literal_with_several_channels_is_an_error_not_ignored():
+    text = _channels("input: [[1, 2], [3, 4]]\nkernel: [[1, 0], [0, 1]]\nin_channels: 2\nout_channels: 3\n")
+    assert errors_of(text) == [
+        "hw1.yaml:5: problems[0].input: is a 2-D literal (one channel), but in_channels is 2; make them agree "
+        "(in_channels: 1) or draw the input with {shape: ..., values: ...}",
+        "hw1.yaml:6: problems[0].kernel: is a 2-D literal (one channel's kernel), but in_channels 2, "
+        "out_channels 3 need a 4-D kernel (C_in, C_out/groups, kH, kW); write it 4-D or draw it with "
+        "{shape: ..., values: ...}",
+    ]
+
+
+def test_a_3d_literal_whose_channels_do_not_match_says_what_does_not_match():
+    text = _channels(
+        "input: [[[1, 2], [3, 4]], [[1, 2], [3, 4]], [[1, 2], [3, 4]]]\n"
+        "kernel: {shape: [2, 2], values: {int: [1, 2]}}\nin_channels: 2\n"
+    )
+    assert errors_of(text) == [
+        "hw1.yaml:5: problems[0].input: is a 3-D literal with 3 channels, but in_channels is 2; make them agree "
+        "(in_channels: 3) or draw the input with {shape: ..., values: ...}"
+    ]
+    conv = _channels(
+        "input: {shape: [3, 3], values: ones}\nkernel: [[[[1]], [[2]]]]\nin_channels: 2\nout_channels: 2\n"
+    ).replace("transposed_conv", "conv")
+    assert errors_of(conv) == [
+        "hw1.yaml:6: problems[0].kernel: is a 4-D literal with leading dimensions 1×2, but in_channels 2, "
+        "out_channels 2 need 2×2 (C_out, C_in/groups, kH, kW); make them agree"
+    ]
+    groups = _channels(
+        "input: {shape: [2, 2], values: ones}\nkernel: {shape: [2, 2], values: ones}\nin_channels: 3\ngroups: 2\n"
+    )
+    assert errors_of(groups) == [
+        "hw1.yaml:8: problems[0].groups: must divide in_channels (3) and out_channels (1), got 2"
+    ]
+
+
+def test_matching_literal_channels_are_accepted():
+    text = _channels("input: [[[1, 2], [3, 4]], [[0, 1], [1, 0]]]\nkernel: [[[[1, 2]]], [[[3, 4]]]]\nin_channels: 2\n")
+    assert parse_spec(text, "x").problems[0].field("in_channels") == Draw("fixed", (2,))

@@ -86,6 +86,11 @@ def test_codes_have_valid_check_symbols_and_catch_typos():
         assert check_code(code)
         assert check_code(code.lower())
         data = code.replace("-", "")
+        for i in range(len(data)):  # every position, the check character included
+            for sub in "0123456789ABCDEFGHJKMNPQRSTVWXYZ":
+                if sub != data[i]:
+                    typo = data[:i] + sub + data[i + 1 :]
+                    assert not check_code(typo), typo
         for i in range(len(data) - 1):
             for sub in "0123456789ABCDEFGHJKMNPQRSTVWXYZ":
                 if sub != data[i]:
@@ -94,6 +99,30 @@ def test_codes_have_valid_check_symbols_and_catch_typos():
             if data[i] != data[i + 1]:
                 swapped = data[:i] + data[i + 1] + data[i] + data[i + 2 :]
                 assert not check_code(swapped), swapped
+
+
+def test_check_characters_look_like_part_of_the_code():
+    crockford = set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    checks = set()
+    for n in range(2000):
+        code = make_code(None, "Codes", 1, f"s{n}")
+        assert len(code) == 9 and code[4] == "-" and set(code.replace("-", "")) <= crockford, code
+        checks.add(code[-1])
+    assert checks == crockford  # every check character is an ordinary code character, none is `*~$=U`
+
+
+def test_every_single_typo_and_neighbour_swap_of_any_code_is_caught():
+    # the check is linear over GF(32), so it suffices to know that no single change and no swap of
+    # neighbours maps one codeword to another: try them all on codes spread over the data space
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    for n in range(300):
+        code = make_code(None, "Exhaustive", n, "x").replace("-", "")
+        for i in range(8):
+            for sub in alphabet:
+                if sub != code[i]:
+                    assert not check_code(code[:i] + sub + code[i + 1 :])
+            if i < 7 and code[i] != code[i + 1]:
+                assert not check_code(code[:i] + code[i + 1] + code[i] + code[i + 2 :])
 
 
 def test_code_is_stable_across_runs():
@@ -184,7 +213,7 @@ def test_key_json_round_trips():
 
 
 def test_roster_keeps_unicode_names_and_quoted_commas():
-    data = "id,name\ns1,José Núñez\ns2,\"Li, Wei\"\n".encode()
+    data = 'id,name\ns1,José Núñez\ns2,"Li, Wei"\n'.encode()
     assert parse_roster(data, "r.csv") == [("s1", "José Núñez"), ("s2", "Li, Wei")]
 
 
@@ -243,3 +272,83 @@ def test_non_empty_directory_needs_force(tmp_path):
     write_atomically(target, True, lambda tmp: (tmp / "new.txt").write_text("y"))
     assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+# --- balance: the class's draws cycle through the allowed combinations ---------------------------
+
+BALANCED_SPEC = """
+title: Balanced
+seed: 3
+problems:
+  - id: t
+    type: transposed_conv
+    input: {shape: [2, 2], values: {int: [-2, 3]}}
+    kernel: {shape: [{choice: [2, 3]}, 3], values: {int: [-1, 2]}}
+    stride: {choice: [1, 2]}
+    constraints: {overlap: true, nonzero_kernel: true}
+    balance: [stride, kernel]
+  - id: s
+    type: output_shape
+    input_size: {range: [2, 5]}
+    kernel_size: 3
+    stride: {choice: [1, 2, 3]}
+    constraints: {max_output_size: 8}
+    balance: [stride]
+"""
+
+
+def _counts(key, index, value):
+    from collections import Counter
+
+    return Counter(value(v.problems[index].params) for v in key.variants)
+
+
+@pytest.mark.parametrize("n", [7, 30, 31])
+def test_balanced_fields_spread_evenly_over_the_allowed_combinations(n):
+    key = build_key(parse_spec(BALANCED_SPEC, "b.yaml"), numbered_students(n))
+    # stride 2 with a 2-row kernel cannot overlap: three combinations remain, each dealt out in turn
+    pairs = _counts(key, 0, lambda p: (p.stride[0], p.kernel_size))
+    assert set(pairs) <= {(1, (2, 3)), (1, (3, 3)), (2, (3, 3))}
+    assert max(pairs.values()) - min(pairs.values()) <= 1 and sum(pairs.values()) == n
+    if n >= 3:
+        assert len(pairs) == 3
+    # stride 3 meets max_output_size only for small inputs, yet comes up as often as 1 and 2
+    strides = _counts(key, 1, lambda p: p.stride[0])
+    assert max(strides.values()) - min(strides.values()) <= 1 and len(strides) == min(n, 3)
+
+
+def test_balanced_draws_do_not_depend_on_roster_order():
+    spec = parse_spec(BALANCED_SPEC, "b.yaml")
+    students = numbered_students(12)
+    forward = build_key(spec, students)
+    backward = build_key(spec, list(reversed(students)))
+    mine = {v.student_id: v.problems for v in forward.variants}
+    for v in backward.variants:
+        # the balanced fields follow the ids' hashes; the rest of the draw may still change through a
+        # collision with a classmate (the output_shape problem's space is small)
+        assert mine[v.student_id][0] == v.problems[0]
+        assert mine[v.student_id][1].params.stride == v.problems[1].params.stride
+    assert key_to_json(build_key(spec, students)) == key_to_json(forward)
+
+
+def test_without_balance_the_constraints_skew_the_strides():
+    unbalanced = BALANCED_SPEC.replace("    balance: [stride]\n", "")
+    key = build_key(parse_spec(unbalanced, "b.yaml"), numbered_students(90))
+    strides = _counts(key, 1, lambda p: p.stride[0])
+    assert strides[3] < 25 < strides[1]  # what balance is for
+
+
+def test_generate_reports_how_the_class_draws_spread(tmp_path):
+    from conftest import HOMEWORK, run
+
+    result = run("generate", HOMEWORK, "--variants", 30, "--no-pdf", "--out", tmp_path / "hw")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == "draws across the class:"
+    by_problem = {line.split(":")[0].strip(): line for line in lines[2:]}
+    assert "stride 1 ×10, 2 ×10, 3 ×10 (balanced)" in by_problem["shape_drawn"]
+    assert by_problem["scatter_gather"].startswith(
+        "  scatter_gather: stride & kernel 1 & 3×3 ×"
+    )  # four combinations, 7 or 8 students each
+    assert "stride 1 ×15, 2 ×15 (balanced); kernel 3×3 ×" in by_problem["scatter_gather"]
+    assert "conv_as_matrix" not in by_problem  # nothing drawn there but numbers
