@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from exercisegen.balance import spread, spread_text
+from exercisegen.balance import show_value, spread, spread_text
 from exercisegen.problems.base import Blocks, shape_of
 from exercisegen.problems.registry import problem_type
 from exercisegen.roster import numbered_students
@@ -193,7 +193,8 @@ def _rare(counts: Counter[Any], options: int) -> tuple[Any, Any] | None:
 
 
 def _value(problem: ProblemStress, name: str, value: Any) -> str:
-    return spread_text(problem.spec, name, Counter({value: 1})).rsplit(" \u00d7", 1)[0]
+    """`stride 2`, `kernel 3×4`."""
+    return f"{name} {show_value(problem.spec, name, value)}"
 
 
 def _some(who: tuple[str, ...] | list[str], n: int) -> str:

@@ -352,3 +352,19 @@ def test_generate_reports_how_the_class_draws_spread(tmp_path):
     )  # four combinations, 7 or 8 students each
     assert "stride 1 ×15, 2 ×15 (balanced); kernel 3×3 ×" in by_problem["scatter_gather"]
     assert "conv_as_matrix" not in by_problem  # nothing drawn there but numbers
+
+
+def test_codes_issued_before_the_new_check_character_are_still_graded_with_their_key():
+    from exercisegen.batch import grade_batch
+    from exercisegen.variants import Key, Variant
+
+    old = "02H1-4G6*"  # a mod-37 check symbol, as codes had before issue 10
+    assert not check_code(old)
+    fresh = small_key([("s1", "")])
+    key = Key("Small set", "0" * 64, 7, (Variant(old, "s1", "", fresh.variants[0].problems),))
+    sheet = {"set": "Small set", "student": "s1", "variant": old, "answers": {}}
+    entry = grade_batch(key, [("s1.json", 1.0, json.dumps(sheet).encode())]).entries[0]
+    assert entry.status == "graded" and entry.variant_code == old
+    typo = dict(sheet, variant="02H1-4G7*")
+    entry = grade_batch(key, [("s1.json", 1.0, json.dumps(typo).encode())]).entries[0]
+    assert entry.message == "s1.json: variant code '02H1-4G7*' is not valid (a typo?); not graded"
