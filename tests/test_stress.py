@@ -134,3 +134,15 @@ def test_stress_command_needs_a_valid_spec(tmp_path):
     result = run("stress", spec)
     assert result.exit_code == 2
     assert result.output.splitlines()[0] == f"{spec}:7: problems[0].stride: must be >= 1, got 0"
+
+
+def test_balanced_combinations_that_no_draw_meets_are_listed(tmp_path):
+    spec = tmp_path / "b.yaml"
+    spec.write_text(
+        "title: B\nproblems:\n  - id: t\n    type: transposed_conv\n    input: {shape: [2, 2], values: {int: [1, 3]}}\n"
+        "    kernel: {shape: [{choice: [2, 3]}, 3], values: {int: [1, 2]}}\n    stride: {choice: [1, 2]}\n"
+        "    constraints: {overlap: true}\n    balance: [stride, kernel]\n"
+    )
+    text = stress_text(stress_test(load_spec(str(spec)), 6))
+    assert "  never drawn (no draw meets the constraints): stride 2, kernel 2×3\n" in text
+    assert "  drawn: kernel 2×3 ×2, 3×3 ×4 (balanced); stride 1 ×4, 2 ×2 (balanced)\n" in text
