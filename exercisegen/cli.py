@@ -247,14 +247,31 @@ def generate(
     import dataclasses
     from pathlib import Path
 
-    from exercisegen.errors import RosterError
     from exercisegen.generate import draw_summary, write_set
     from exercisegen.outdir import check_target, write_atomically
-    from exercisegen.roster import numbered_students, parse_roster
-    from exercisegen.variants import build_key
 
     target = Path(out_dir)
     check_target(target, force)
+    spec, key = _class_key(spec_path, variants, roster, seed, secret_file)
+    if paper is not None:
+        key = dataclasses.replace(key, paper=paper)
+    jobs = min(2, os.cpu_count() or 1) if jobs is None else jobs
+    write_atomically(target, force, lambda tmp: write_set(key, tmp, with_pdf=not no_pdf, jobs=jobs))
+    n = len(key.variants)
+    what = "key.json, answer templates" + ("" if no_pdf else ", worksheets, solutions and class packets")
+    click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")
+    for line in draw_summary(spec, key):
+        click.echo(line)
+
+
+def _class_key(
+    spec_path: str, variants: int | None, roster: str | None, seed: int | None, secret_file: str | None
+) -> tuple[Any, Any]:
+    """The spec and every student's variant of it (the key), from the shared class options."""
+    from exercisegen.errors import RosterError
+    from exercisegen.roster import numbered_students, parse_roster
+    from exercisegen.variants import build_key
+
     if variants is not None and roster is not None:
         raise RosterError("give either --variants N or --roster FILE, not both")
     spec = _load_specs((spec_path,))[0]
@@ -267,16 +284,52 @@ def generate(
         secret = _read_bytes(secret_file, "secret file").strip()
         if len(secret) < 16:
             raise RosterError(f"{secret_file}: the secret must be at least 16 bytes; use e.g. `openssl rand -hex 32`")
-    key = build_key(spec, students, seed=seed, secret=secret)
-    if paper is not None:
-        key = dataclasses.replace(key, paper=paper)
-    jobs = min(2, os.cpu_count() or 1) if jobs is None else jobs
-    write_atomically(target, force, lambda tmp: write_set(key, tmp, with_pdf=not no_pdf, jobs=jobs))
-    n = len(key.variants)
-    what = "key.json, answer templates" + ("" if no_pdf else ", worksheets, solutions and class packets")
-    click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")
-    for line in draw_summary(spec, key):
-        click.echo(line)
+    return spec, build_key(spec, students, seed=seed, secret=secret)
+
+
+@main.command()
+@click.argument("lms", type=click.Choice(["moodle", "canvas"]))
+@click.argument("spec_path", metavar="SPEC")
+@click.option("--out", "out_file", required=True, type=click.Path(), help="File: .xml (Moodle) or .zip (Canvas).")
+@click.option("--variants", type=int, default=None, help="Number of variants (ids v001, v002, ...).")
+@click.option("--roster", type=click.Path(), default=None, help="CSV with an `id` and an optional `name` column.")
+@click.option("--seed", type=int, default=None, help="Overrides the spec's seed.")
+@click.option("--secret-file", type=click.Path(), default=None, help="Secret for the HMAC that derives variants.")
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+def export(
+    lms: str,
+    spec_path: str,
+    out_file: str,
+    variants: int | None,
+    roster: str | None,
+    seed: int | None,
+    secret_file: str | None,
+    force: bool,
+) -> None:
+    """Export every variant as an LMS quiz: Moodle XML (Cloze questions, a category per problem) or a
+    Canvas QTI package (a question bank per problem). See README: "With Moodle", "With Canvas".
+
+    \b
+    Example:
+      exercisegen export moodle problem_specs/transposed_homework.yaml --variants 30 --out hw3-moodle.xml
+    """
+    from pathlib import Path
+
+    from exercisegen.outdir import write_file_atomically
+
+    target = Path(out_file)
+    key = _class_key(spec_path, variants, roster, seed, secret_file)[1]
+    if lms == "moodle":
+        from exercisegen.export.moodle import moodle_xml
+
+        data = moodle_xml(key).encode("utf-8")
+    else:
+        from exercisegen.export.canvas import canvas_qti_zip
+
+        data = canvas_qti_zip(key)
+    write_file_atomically(target, data, force)
+    n, problems = len(key.variants), len(key.variants[0].problems)
+    click.echo(f"wrote {target}: {lms} quiz, {problems} problems × {n} variant{'s' if n != 1 else ''}")
 
 
 def _load_key(path: str) -> Any:

@@ -49,3 +49,22 @@ def write_text(path: Path, text: str) -> None:
     """Write UTF-8 text, creating parent folders."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def write_file_atomically(path: Path, data: bytes, force: bool, option: str = "--out") -> None:
+    """Write one file via a hidden temporary file beside it and a rename (refused if it exists, without --force)."""
+    if path.exists() and (path.is_dir() or not force):
+        what = "is a directory" if path.is_dir() else "exists; use --force to replace it"
+        raise OutputError(f"{option} {path}: {what}, or choose another path")
+    parent = path.resolve().parent
+    if not parent.is_dir():
+        raise OutputError(f"{option} {path}: the folder {parent} does not exist; create it first")
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.partial-", dir=parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -138,6 +138,15 @@ class Givens:
     parameters: tuple[tuple[str, str], ...] = ()  # (PyTorch name, value text)
 
 
+@dataclass(frozen=True)
+class BoxByBoxForm:
+    """How a problem is asked where every box is graded on its own (an LMS quiz): one right value per box."""
+
+    statement: str
+    layout: AnswerLayout
+    answer: Blocks
+
+
 P = TypeVar("P")
 
 
@@ -227,6 +236,10 @@ class ProblemType(Generic[P]):
     def mark(self, params: P, answer: Blocks, submitted: Submitted, atol: float, rtol: float) -> Marks:
         """Per-cell correctness of a submission with the answer's shape (cell by cell by default)."""
         return mark_cells(answer, submitted, atol, rtol)
+
+    def box_by_box(self, params: P) -> BoxByBoxForm | None:
+        """The problem restated so each box has one right value (None: it already has, ask it as it is)."""
+        return None
 
     def comment(self, params: P, submitted: Submitted) -> str | None:
         """One sentence about a wrong answer that no modelled mistake names, or None."""

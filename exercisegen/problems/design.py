@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.explanations import Explanation, size_formula_steps
 from exercisegen.fields import Field, output_padding_field, padding_field, stride_field
-from exercisegen.problems.base import AnswerLayout, Blocks, Marks, ProblemType, Submitted
+from exercisegen.problems.base import AnswerLayout, Blocks, BoxByBoxForm, Marks, ProblemType, Submitted
 from exercisegen.problems.drawing import draw_value, one_row
 
 if TYPE_CHECKING:
@@ -161,6 +161,16 @@ class Design(ProblemType[DesignParams]):
         row = list(submitted[0][0])
         ok = self.is_valid_choice(params, row)
         return ((tuple(ok for _ in row),),)
+
+    def box_by_box(self, params: DesignParams) -> BoxByBoxForm:
+        """Stride and output_padding (and the kernel size) given, so that the padding is the one answer."""
+        kernel = f"a {params.kernel_size}×{params.kernel_size} kernel, " if params.choose_kernel else ""
+        statement = (
+            f"{self.statement(params)} Here, use {kernel}stride {params.stride} and output_padding "
+            f"{params.output_padding}: which padding reaches the output size?"
+        )
+        layout = AnswerLayout(blocks=((1, 1),), labels=("padding",), hint="order: padding")
+        return BoxByBoxForm(statement, layout, one_row([params.padding]))
 
     def valid_note(self) -> str:
         """Feedback says that another choice would do too."""

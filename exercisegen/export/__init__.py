@@ -1,0 +1,1 @@
+"""Quiz exports for learning management systems: Moodle XML and Canvas QTI."""
