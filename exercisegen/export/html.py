@@ -28,7 +28,7 @@ class QuizItem:
     statement: str
     layout: AnswerLayout
     answer: Blocks
-    restated: bool  # the type restated the problem (e.g. design: stride given), so mistakes do not apply
+    restated: bool  # the type asks for another answer (e.g. design: stride given), so mistakes do not apply
 
 
 def quiz_item(problem: Problem) -> QuizItem:
@@ -36,7 +36,7 @@ def quiz_item(problem: Problem) -> QuizItem:
     form = problem.kind.box_by_box(problem.params)
     if form is None:
         return QuizItem(problem, problem.statement, problem.layout, problem.answer, False)
-    return QuizItem(problem, form.statement, form.layout, form.answer, True)
+    return QuizItem(problem, form.statement, form.layout, form.answer, form.answer != problem.answer)
 
 _TABLE = '<table style="border-collapse: collapse; margin: 4px 12px 8px 0; display: inline-table;">'
 _CELL = 'style="border: 1px solid #555; padding: 2px 6px; text-align: right; font-family: monospace;"'
@@ -52,7 +52,9 @@ def _table(rows: Sequence[Sequence[str]], caption: str = "", styles: Sequence[Se
     """Rows of already-escaped cell texts as a bordered table."""
     body = []
     for r, row in enumerate(rows):
-        cells = "".join(f"<td {styles[r][c] if styles else _CELL}>{text}</td>" for c, text in enumerate(row))
+        cells = "".join(
+            f"<td {styles[r][c] if styles else _CELL}>{text or '&nbsp;'}</td>" for c, text in enumerate(row)
+        )
         body.append(f"<tr>{cells}</tr>")
     head = f"<caption {_CAPTION}>{escape(caption)}</caption>" if caption else ""
     return f"{_TABLE}{head}{''.join(body)}</table>"

@@ -24,6 +24,7 @@ from exercisegen.notation import fmt_pair
 from exercisegen.problems.base import (
     AnswerLayout,
     Blocks,
+    BoxByBoxForm,
     GivenGrid,
     Givens,
     Matrix,
@@ -324,6 +325,13 @@ class GridType(ProblemType[GridParams]):
         if not params.ask_shape:
             return layout
         return dataclasses.replace(layout, reveal_shape=False, canvas=hidden_canvas(blocks))
+
+    def box_by_box(self, params: GridParams) -> BoxByBoxForm | None:
+        """An LMS shows the boxes, so a problem that asks for the size too is asked with the size given."""
+        if not params.ask_shape:
+            return None
+        shown = dataclasses.replace(params, ask_shape=False)
+        return BoxByBoxForm(self.statement(shown), self.layout(shown), self.solve(params))
 
     def givens(self, params: GridParams) -> Givens:
         """The input channels, the kernel slices (captioned with the channels they connect), the parameters."""
