@@ -205,3 +205,9 @@ def test_export_command_writes_and_refuses_to_overwrite(tmp_path):
     zipped = tmp_path / "quiz.zip"
     assert run("export", "canvas", HOMEWORK, "--variants", 2, "--out", zipped).exit_code == 0
     assert zipfile.is_zipfile(zipped)
+
+
+def test_quiz_never_asks_for_the_size_while_showing_the_boxes(key):
+    text = moodle_xml(key)
+    assert "size of the output is part of the question" not in text
+    assert any(p.params.ask_shape for p in key.variants[0].problems if hasattr(p.params, "ask_shape"))
