@@ -8,6 +8,7 @@ from exercisegen.problems.base import Mistake, ProblemType
 from exercisegen.problems.conv import Conv
 from exercisegen.problems.conv_matrix import ConvMatrix
 from exercisegen.problems.design import Design
+from exercisegen.problems.one_d import Conv1d, TransposedConv1d
 from exercisegen.problems.output_shape import OutputShape
 from exercisegen.problems.transposed_conv import TransposedConv
 
@@ -19,6 +20,8 @@ TYPES: dict[str, ProblemType[Any]] = {
         OutputShape(),
         Design(),
         ConvMatrix(),
+        TransposedConv1d(),
+        Conv1d(),
     )
 }
 
