@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from exercisegen.problems.as_convolution import AsConvolution
 from exercisegen.problems.base import Mistake, ProblemType
 from exercisegen.problems.conv import Conv
+from exercisegen.problems.conv_gradient import ConvGradient
 from exercisegen.problems.conv_matrix import ConvMatrix
 from exercisegen.problems.design import Design
 from exercisegen.problems.one_d import Conv1d, TransposedConv1d
@@ -22,6 +24,8 @@ TYPES: dict[str, ProblemType[Any]] = {
         ConvMatrix(),
         TransposedConv1d(),
         Conv1d(),
+        ConvGradient(),
+        AsConvolution(),
     )
 }
 
