@@ -74,7 +74,7 @@ def _describe(problem: Problem, layout: AnswerLayout) -> str:
         size = "work out its size yourself and write one line per row"
     if len(set(layout.blocks)) > 1:  # grids of different shapes: say each one's
         titles = layout.block_titles or tuple(f"grid {b + 1}" for b in range(len(layout.blocks)))
-        size = "; ".join(f"{t} {r} {TIMES} {c}" for t, (r, c) in zip(titles, layout.blocks))
+        size = "; ".join(f"{t} ({r} {TIMES} {c})" for t, (r, c) in zip(titles, layout.blocks))
         if layout.reveal_shape:
             size += ", a blank line between grids"
         else:

@@ -12,6 +12,7 @@ from exercisegen.problems.conv_matrix import ConvMatrix
 from exercisegen.problems.design import Design
 from exercisegen.problems.one_d import Conv1d, TransposedConv1d
 from exercisegen.problems.output_shape import OutputShape
+from exercisegen.problems.overlap_map import OverlapMap
 from exercisegen.problems.transposed_conv import TransposedConv
 
 TYPES: dict[str, ProblemType[Any]] = {
@@ -26,6 +27,7 @@ TYPES: dict[str, ProblemType[Any]] = {
         Conv1d(),
         ConvGradient(),
         AsConvolution(),
+        OverlapMap(),
     )
 }
 
