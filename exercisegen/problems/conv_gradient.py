@@ -3,7 +3,7 @@ or dW (a correlation of the input with dY), and the mistakes made on the way.
 
 For Y = conv2d(X, W, stride s, padding p, dilation d) and a loss L with upstream gradient dY = ∂L/∂Y:
 dX = conv_transpose2d(dY, W, s, p, output_padding, d), where output_padding = (H + 2p − d(k−1) − 1) mod s
-gives back the rows and columns the stride skipped; dW[a][b] = Σ dY[i][j]·X_pad[i·s + a·d][j·s + b·d].
+restores the rows and columns lost when the convolution's size formula rounded down; dW[a][b] = Σ dY[i][j]·X_pad[i·s + a·d][j·s + b·d].
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class GradientParams:
 
     @property
     def output_padding(self) -> Pair:
-        """(H + 2p − d(k−1) − 1) mod s per direction: the rows/columns the stride skipped."""
+        """(H + 2p − d(k−1) − 1) mod s per direction: the rows/columns the size formula's floor lost."""
         return tuple(  # type: ignore[return-value]
             (self.input_size[a] + 2 * self.padding[a] - self.dilation[a] * (self.kernel_size[a] - 1) - 1)
             % self.stride[a]
@@ -267,7 +267,8 @@ class ConvGradient(ProblemType[GradientParams]):
                 f"Doing this for every entry at once is the transposed convolution of dY with W: "
                 f"conv_transpose2d(dY, W, stride {fmt_pair(s)}, padding {fmt_pair(p)}, "
                 f"output_padding {fmt_pair(op)}{_dil(d)}). output_padding = (H + 2p − d·(k−1) − 1) mod s "
-                f"= {fmt_pair(op)} brings back the rows and columns the stride skipped, so dX has X's size."
+                f"= {fmt_pair(op)} brings back the last rows and columns that rounding down in the convolution's size "
+                "formula lost, so dX has X's size."
             )
             if "scatter" in views or "gather" in views:
                 out.append(Explanation("text", "The whole grid: a transposed convolution", note))
@@ -367,7 +368,7 @@ def _rotated(grid: Matrix) -> Matrix:
 
 
 def grad_missing_output_padding(params: GradientParams) -> Blocks | None:
-    """dX without the rows/columns the stride skipped (output_padding left out)."""
+    """dX without output_padding: the last rows/columns missing."""
     if params.wrt != "input" or params.output_padding == (0, 0):
         return None
     return _run_transposed(params, output_padding=0)
@@ -421,9 +422,9 @@ def grad_w_rotated(params: GradientParams) -> Blocks | None:
 ConvGradient.mistakes = (
     Mistake(
         "grad_missing_output_padding",
-        "Your dX is missing the rows or columns the stride skipped",
-        "dX has the input's size — input cells that no window covers get gradient 0 "
-        "(the transposed convolution needs output_padding = (H + 2p − d·(k−1) − 1) mod s).",
+        "Your dX is missing the last rows or columns",
+        "dX has X's size, so the transposed convolution of dY needs output_padding = "
+        "(H + 2p − d·(k−1) − 1) mod s (cells that no window covers get 0).",
         grad_missing_output_padding,
     ),
     Mistake(
