@@ -51,7 +51,9 @@ class OverlapView:
     even: bool
 
 
-def _positions(size: int, kernel: int, stride: int, padding: int, dilation: int, out: int) -> list[list[tuple[int, int]]]:
+def _positions(
+    size: int, kernel: int, stride: int, padding: int, dilation: int, out: int
+) -> list[list[tuple[int, int]]]:
     """For every input position r: the (output index i, kernel index a) with i·s + a·d − p = r."""
     found: list[list[tuple[int, int]]] = [[] for _ in range(size)]
     for i in range(out):
@@ -138,7 +140,7 @@ def interior_pattern(kernel: int, stride: int, dilation: int) -> tuple[int, ...]
     return tuple(sum(1 for a in range(kernel) if (a * dilation - x) % stride == 0) for x in range(stride))
 
 
-def overlap_view(counts: Sequence[Sequence[int]], kernel_size: Pair, stride: Pair, dilation: Pair) -> OverlapView:
+def overlap_view(counts: Sequence[Sequence[Number]], kernel_size: Pair, stride: Pair, dilation: Pair) -> OverlapView:
     """The map and its interior pattern: even when every interior cell gets the same number of stamps."""
     rows = interior_pattern(kernel_size[0], stride[0], dilation[0])
     cols = interior_pattern(kernel_size[1], stride[1], dilation[1])

@@ -240,7 +240,8 @@ def test_gradients_spec_validates_generates_and_grades_through_the_cli(tmp_path)
     (subs / "wrong.json").write_text(_submission(key, wrong, {"checkerboard": [*maps, [[1]]]}))
     result = run("grade", "--key", out / "key.json", subs, "--out", tmp_path / "grades")
     assert result.exit_code == 0, result.output
-    rows = {row["student_id"]: row for row in csv.DictReader(io.StringIO((tmp_path / "grades" / "gradebook.csv").read_text()))}
+    gradebook = (tmp_path / "grades" / "gradebook.csv").read_text()
+    rows = {row["student_id"]: row for row in csv.DictReader(io.StringIO(gradebook))}
     assert (rows["v001"]["percent"], rows["v001"]["status"]) == ("100.0", "ok")
     results = json.loads((tmp_path / "grades" / "results.json").read_text())
     entry = next(e for e in results["entries"] if e["student_id"] == "v002")

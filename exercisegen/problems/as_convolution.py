@@ -5,6 +5,7 @@ mistakes made on the way. The question behind the solutions' gather view.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +106,9 @@ class AsConvolution(ProblemType[AsConvParams]):
         except ParameterError:
             return None
         c = spec.constraints
-        if not size_ok(c, (len(out), len(out[0]))) or not matrix_ok(params.kernel, c.nonzero_kernel, c.asymmetric_kernel):
+        if not size_ok(c, (len(out), len(out[0]))):
+            return None
+        if not matrix_ok(params.kernel, c.nonzero_kernel, c.asymmetric_kernel):
             return None
         if c.distinct_from_mistakes and self.confusable(params, self.solve(params)):
             return None
@@ -178,7 +181,7 @@ class AsConvolution(ProblemType[AsConvParams]):
         layout = AnswerLayout(blocks=blocks, block_titles=TITLES[: len(blocks)])
         if not params.ask_shape:
             return layout
-        return AnswerLayout(blocks=blocks, block_titles=layout.block_titles, reveal_shape=False, canvas=hidden_canvas(blocks))
+        return dataclasses.replace(layout, reveal_shape=False, canvas=hidden_canvas(blocks))
 
     def givens(self, params: AsConvParams) -> Givens:
         """The input, the kernel and the transposed convolution's parameters."""

@@ -3,7 +3,8 @@ or dW (a correlation of the input with dY), and the mistakes made on the way.
 
 For Y = conv2d(X, W, stride s, padding p, dilation d) and a loss L with upstream gradient dY = ∂L/∂Y:
 dX = conv_transpose2d(dY, W, s, p, output_padding, d), where output_padding = (H + 2p − d(k−1) − 1) mod s
-restores the rows and columns lost when the convolution's size formula rounded down; dW[a][b] = Σ dY[i][j]·X_pad[i·s + a·d][j·s + b·d].
+restores the rows and columns lost when the convolution's size formula rounded down;
+dW[a][b] = Σ dY[i][j]·X_pad[i·s + a·d][j·s + b·d].
 """
 
 from __future__ import annotations
@@ -272,6 +273,7 @@ class ConvGradient(ProblemType[GradientParams]):
             )
             if "scatter" in views or "gather" in views:
                 out.append(Explanation("text", "The whole grid: a transposed convolution", note))
+            view: Any
             if "scatter" in views:
                 view = scatter_view(params.grad_output, params.kernel, **kw)
                 out.append(Explanation("scatter", "Scatter: each dY entry stamps a scaled kernel into dX", view))

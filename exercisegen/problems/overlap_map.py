@@ -61,7 +61,9 @@ class OverlapMap(ProblemType[OverlapParams]):
 
     name = "overlap_map"
     fields = {
-        "input_size": Field("pair", default=3, minimum=1, help="the input's height and width (every element stamps once)"),
+        "input_size": Field(
+            "pair", default=3, minimum=1, help="the input's height and width (every element stamps once)"
+        ),
         "kernel_size": Field("pair", required=True, minimum=1, help="the kernel's height and width"),
         "stride": stride_field(),
         "padding": padding_field(),
@@ -84,14 +86,14 @@ class OverlapMap(ProblemType[OverlapParams]):
     def draw(self, spec: "ProblemSpec", rng: "np.random.Generator") -> OverlapParams | None:
         """Draw the sizes and settings; None when a map would be empty or a constraint fails."""
         field = spec.field
-        size, padding, dilation = draw_pair(field("input_size"), rng), draw_pair(field("padding"), rng), draw_pair(
-            field("dilation"), rng
-        )
+        size, padding = draw_pair(field("input_size"), rng), draw_pair(field("padding"), rng)
+        dilation = draw_pair(field("dilation"), rng)
         first = Setting(draw_pair(field("kernel_size"), rng), draw_pair(field("stride"), rng))
         settings = [first]
-        if field("compare_kernel_size") is not None or field("compare_stride") is not None:
-            k2 = first.kernel_size if field("compare_kernel_size") is None else draw_pair(field("compare_kernel_size"), rng)
-            s2 = first.stride if field("compare_stride") is None else draw_pair(field("compare_stride"), rng)
+        k2_draw, s2_draw = field("compare_kernel_size"), field("compare_stride")
+        if k2_draw is not None or s2_draw is not None:
+            k2 = first.kernel_size if k2_draw is None else draw_pair(k2_draw, rng)
+            s2 = first.stride if s2_draw is None else draw_pair(s2_draw, rng)
             settings.append(Setting(k2, s2))
         params = OverlapParams(size, padding, dilation, tuple(settings))
         if len(settings) == 2 and settings[0] == settings[1]:

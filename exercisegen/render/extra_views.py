@@ -37,7 +37,8 @@ def chain_flowables(view: ChainRuleView) -> list[Flowable]:
     else:
         intro = (
             f"Every output Y[i][j] uses {x_name}: window (i, j) multiplies it by the input cell it covers, "
-            f"X_pad[i{DOT}s + a{DOT}d][j{DOT}s + b{DOT}d]. So ∂L/∂{x_name} = Σ dY[i][j]{DOT}X_pad[...] over all windows:"
+            f"X_pad[i{DOT}s + a{DOT}d][j{DOT}s + b{DOT}d]. "
+            f"So ∂L/∂{x_name} = Σ dY[i][j]{DOT}X_pad[...] over all windows:"
         )
         lines = [
             f"window ({t.out_row}, {t.out_col}) puts {x_name} on X[{t.local_row}][{t.local_col}] = "
@@ -73,7 +74,7 @@ SHADE_DARKEST = 0.55  # still legible black text on it, in black and white
 class ShadedGrid(Flowable):
     """A grid of counts, each cell shaded darker the larger its count (0 stays white)."""
 
-    def __init__(self, counts: Sequence[Sequence[int]], caption: str, cell: float = 7 * mm):
+    def __init__(self, counts: Sequence[Sequence[float]], caption: str, cell: float = 7 * mm):
         super().__init__()
         self.counts = [list(row) for row in counts]
         self.caption = caption
