@@ -281,3 +281,23 @@ def test_gradients_filled_pdf_worksheet_scores_full_marks():
 def test_naive_references_agree_with_the_hand_cases():
     assert solve("conv_gradient", DW) == grad_weight(DW["input"], DW["grad_output"], 2, 2, 1, 1)
     assert solve("as_convolution", AC)[0] == bordered(AC["input"], 2, 1, 1, 2, 2)
+
+
+def test_gradients_solution_pdf_draws_the_chain_rule_and_the_shaded_maps():
+    from pypdf import PdfReader
+
+    from exercisegen.render import write_solution
+
+    key = build_key(load_spec(str(GRADIENTS)), numbered_students(1))
+    buf = io.BytesIO()
+    write_solution(key, key.variants[0], buf)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(buf.getvalue())).pages)
+    for words in (
+        "Chain rule for one entry: ∂L/∂X",
+        "The whole grid: a transposed convolution",
+        "Chain rule for one entry: ∂L/∂W[0][0]",
+        "Gather view: zero-insert, border, rotated kernel",
+        "stamps per output cell",
+        "Here the answer is 2",
+    ):
+        assert words in text, words

@@ -9,6 +9,7 @@ dW[a][b] = Σ dY[i][j]·X_pad[i·s + a·d][j·s + b·d].
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -282,6 +283,8 @@ class ConvGradient(ProblemType[GradientParams]):
                 out.append(Explanation("gather", "Gather: zero-insert dY, border, rotated kernel", view))
         elif "window" in views:
             view = window_view(_padded_input(params), params.grad_output, stride=d, dilation=s)
+            if op == (0, 0):  # nothing cut after the last window: the border drawn is exactly the padding
+                view = dataclasses.replace(view, padding=p)
             title = (
                 f"The whole grid: dW is the padded input correlated with dY (dY's entries {fmt_pair(s)} apart, "
                 f"windows {fmt_pair(d)} apart)"
