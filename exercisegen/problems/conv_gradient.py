@@ -229,11 +229,9 @@ class ConvGradient(ProblemType[GradientParams]):
         if params.input is not None:
             grids.append(GivenGrid(params.input, "input X"))
         grids.append(GivenGrid(params.grad_output, "dY = ∂L/∂Y"))
-        rows = [
-            ("input size" if params.wrt == "input" else "kernel size", fmt_size(params, params.wrt)),
-            ("stride", fmt_pair(params.stride)),
-            ("padding", fmt_pair(params.padding)),
-        ]
+        h, w = params.input_size if params.wrt == "input" else params.kernel_size
+        rows = [(f"{params.wrt} size", f"{h}{TIMES}{w}"), ("stride", fmt_pair(params.stride))]
+        rows.append(("padding", fmt_pair(params.padding)))
         if params.dilation != (1, 1):
             rows.append(("dilation", fmt_pair(params.dilation)))
         return Givens(grids=tuple(grids), parameters=tuple(rows))
@@ -291,12 +289,6 @@ class ConvGradient(ProblemType[GradientParams]):
             )
             out.append(Explanation("window", title, view))
         return tuple(out)
-
-
-def fmt_size(params: GradientParams, wrt: str) -> str:
-    """`4×5`: the input's size (dX) or the kernel's (dW)."""
-    h, w = params.input_size if wrt == "input" else params.kernel_size
-    return f"{h}{TIMES}{w}"
 
 
 def _dil(d: Pair) -> str:
