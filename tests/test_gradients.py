@@ -301,3 +301,9 @@ def test_gradients_solution_pdf_draws_the_chain_rule_and_the_shaded_maps():
         "Here the answer is 2",
     ):
         assert words in text, words
+
+
+def test_gradients_spec_passes_stress_without_warnings():
+    result = run("stress", GRADIENTS, "--variants", 40)
+    assert (result.exit_code, "WARNING" in result.output) == (0, False), result.output
+    assert "checkerboard (overlap_map)" in result.output

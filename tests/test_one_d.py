@@ -81,7 +81,7 @@ def test_one_d_record_is_a_one_row_grid_and_key_json_writes_flat_lists():
     kind = problem_type("transposed_conv_1d")
     record = typed("transposed_conv_1d", T1D)
     assert (record.input_size, record.kernel_size, record.stride, record.padding) == ((1, 3), (1, 3), (1, 2), (0, 1))
-    assert kind.params_to_json(record) == T1D
+    assert kind.params_to_json(record) == {"length": 3, "kernel_size": 3, **T1D}
     with pytest.raises(ValueError):
         typed("transposed_conv_1d", dict(T1D, input=[[1, 2]]))
 

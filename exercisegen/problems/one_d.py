@@ -115,8 +115,10 @@ class OneD(GridType):
         return super()._meets_constraints(plain, params, answer)
 
     def params_to_json(self, params: GridParams) -> dict[str, Any]:
-        """input and kernel as flat lists, the parameters as ints."""
+        """length and kernel_size (as drawn), input and kernel as flat lists, the parameters as ints."""
         doc: dict[str, Any] = {
+            "length": params.input_size[1],
+            "kernel_size": params.kernel_size[1],
             "input": list(params.input[0][0]),
             "kernel": list(params.kernel[0][0][0]),
             "stride": params.stride[1],
