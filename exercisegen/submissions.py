@@ -330,15 +330,18 @@ def _from_pdf(data: bytes, name: str) -> Submission:
         )
     answers = {}
     for pid, found in cells.items():
-        size = [max(key[axis] for key in found) + 1 for axis in range(3)]
-        if size[0] * size[1] * size[2] > MAX_CELLS:
+        # each block as large as its own fields reach (blocks may differ in shape)
+        sizes = [(0, 0)] * (max(key[0] for key in found) + 1)
+        for b, r, c in found:
+            sizes[b] = (max(sizes[b][0], r + 1), max(sizes[b][1], c + 1))
+        if sum(rows * cols for rows, cols in sizes) > MAX_CELLS:
             raise SubmissionError(
                 f"{name}: answer {quote_id(pid)} has more than {MAX_CELLS} fields; submit your own worksheet"
             )
         answers[pid] = SubmittedAnswer(
             tuple(
-                tuple(tuple(found.get((b, r, c), Blank("")) for c in range(size[2])) for r in range(size[1]))
-                for b in range(size[0])
+                tuple(tuple(found.get((b, r, c), Blank("")) for c in range(cols)) for r in range(rows))
+                for b, (rows, cols) in enumerate(sizes)
             )
         )
     return Submission(name, set_title.strip(), student.strip(), variant.strip(), answers)

@@ -72,7 +72,14 @@ def _describe(problem: Problem, layout: AnswerLayout) -> str:
     size = f"{count(rows, 'row')} {TIMES} {count(cols, 'number')}"
     if not layout.reveal_shape:
         size = "work out its size yourself and write one line per row"
-    if len(layout.blocks) > 1:
+    if len(set(layout.blocks)) > 1:  # grids of different shapes: say each one's
+        titles = layout.block_titles or tuple(f"grid {b + 1}" for b in range(len(layout.blocks)))
+        size = "; ".join(f"{t} ({r} {TIMES} {c})" for t, (r, c) in zip(titles, layout.blocks))
+        if layout.reveal_shape:
+            size += ", a blank line between grids"
+        else:
+            size = "work out each grid's size yourself; one line per row, a blank line between grids"
+    elif len(layout.blocks) > 1:
         size = f"{len(layout.blocks)} channels of {size}, a blank line between channels"
     text = f"{what}, {size}" if what else size
     return f"{text}; {layout.hint}" if layout.hint else text

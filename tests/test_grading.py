@@ -135,7 +135,8 @@ def test_missing_and_blank_answers_are_not_answered():
 @pytest.mark.parametrize("name,ptype,params,expected", CASES, ids=[case[0] for case in CASES])
 def test_grading_names_each_mistake_from_a_submitted_sheet(name, ptype, params, expected):
     v = Variant(V1.code, "s001", "", (problem("p", ptype, 1, params),))
-    rows = "".join("    " + " ".join(str(x) for x in row) + "\n" for row in expected)
+    blocks = expected if isinstance(expected[0][0], list) else [expected]  # several grids: blank lines between
+    rows = "\n".join("".join("    " + " ".join(str(x) for x in row) + "\n" for row in block) for block in blocks)
     data = f'set: HW\nstudent: s001\nvariant: "{V1.code}"\nanswers:\n  p: |\n{rows}'.encode()
     result = grade(v, parse_submission(data, "a.yaml")).problems[0]
     assert (result.mistake, result.score < 1) == (name, True)

@@ -233,10 +233,12 @@ def test_homework_spec_covers_every_type_with_points_2_to_5():
         "output_shape",
         "design",
         "conv_matrix",
+        "transposed_conv_1d",
     }
-    assert len(spec.problems) == 7
+    assert len(spec.problems) == 8
+    assert spec.problems[0].type == "transposed_conv_1d"  # the warm-up comes first
     assert all(2 <= p.points <= 5 for p in spec.problems)
-    drawn = spec.problems[1]
+    drawn = spec.problems[2]
     assert drawn.constraints == Constraints(
         max_output_size=6,
         overlap=True,
@@ -352,7 +354,8 @@ def test_range_needs_two_integers():
 def test_unknown_problem_type_lists_the_types():
     assert errors_of("title: T\nproblems:\n  - id: p\n    type: transpose_conv\n    stride: 2\n") == [
         "hw1.yaml:4: problems[0].type: unknown problem type 'transpose_conv'; "
-        "use one of transposed_conv, conv, output_shape, design, conv_matrix"
+        "use one of transposed_conv, conv, output_shape, design, conv_matrix, transposed_conv_1d, conv_1d, "
+        "conv_gradient, as_convolution, overlap_map"
     ]
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from exercisegen.problems.as_convolution import AsConvolution
 from exercisegen.problems.base import Mistake, ProblemType
 from exercisegen.problems.conv import Conv
+from exercisegen.problems.conv_gradient import ConvGradient
 from exercisegen.problems.conv_matrix import ConvMatrix
 from exercisegen.problems.design import Design
+from exercisegen.problems.one_d import Conv1d, TransposedConv1d
 from exercisegen.problems.output_shape import OutputShape
+from exercisegen.problems.overlap_map import OverlapMap
 from exercisegen.problems.transposed_conv import TransposedConv
 
 TYPES: dict[str, ProblemType[Any]] = {
@@ -19,6 +23,11 @@ TYPES: dict[str, ProblemType[Any]] = {
         OutputShape(),
         Design(),
         ConvMatrix(),
+        TransposedConv1d(),
+        Conv1d(),
+        ConvGradient(),
+        AsConvolution(),
+        OverlapMap(),
     )
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from exercisegen.explanations import Explanation
-from exercisegen.problems.base import Blocks, Matrix, Mistake, blocks_from_array
+from exercisegen.problems.base import Blocks, Matrix, Mistake, blocks_from_array, same_answer
 from exercisegen.problems.grid import GridParams, GridType, grid_fields
 from exercisegen.problems.grid_ops import (
     fit_output_padding,
@@ -155,9 +155,11 @@ def tiled_without_overlap(params: GridParams) -> Blocks | None:
     if s[0] >= extent[0] and s[1] >= extent[1]:
         return None  # the copies do not overlap anyway
     apart = (max(s[0], extent[0]), max(s[1], extent[1]))
-    if s != (1, 1) and apart == (s[0] + 1, s[1] + 1):
-        return None  # the same answer as inserted_s_zeros, which names it
-    return run_transposed(params, stride=apart)
+    predicted = run_transposed(params, stride=apart)
+    zeros = inserted_s_zeros(params)
+    if predicted is not None and zeros is not None and same_answer(predicted, zeros):
+        return None  # the same answer as inserted_s_zeros, which names it (e.g. k = s + 1, or one row)
+    return predicted
 
 
 def overwrote_overlaps(params: GridParams) -> Blocks | None:

@@ -14,6 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from exercisegen.explanations import Explanation, ShapeStep
 from exercisegen.notation import DOT, MINUS, TIMES, fmt_factor, fmt_number, fmt_terms
+from exercisegen.render.extra_views import extra_flowables
 from exercisegen.render.fonts import safe
 from exercisegen.render.grids import (
     CAPTION_LEADING,
@@ -351,6 +352,8 @@ def explanation_flowables(explanation: Explanation, problem: Problem, frame: Fra
         body = window_flowables(view)
     elif kind == "formula":
         body = formula_flowables(view)
+    elif kind in ("chain", "overlap"):
+        body = extra_flowables(kind, view)
     else:
         body = [Paragraph(para_text(str(view)), SMALL)]
     # Formulas and text stay whole; a long drawing keeps at least its heading and first part together.
