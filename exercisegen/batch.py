@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from exercisegen.errors import SubmissionError
+from exercisegen.roster import file_stems
 from exercisegen.scoring import Result, grade
 from exercisegen.submissions import parse_submission
 from exercisegen.variants import Key, Variant, check_code, normalize_code
@@ -39,12 +41,13 @@ class BatchResult:
     entries: tuple[BatchEntry, ...]
 
 
-def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes]]) -> BatchResult:
+def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes | SubmissionError]]) -> BatchResult:
     """Grade (path, mtime, bytes) submissions against `key`; never raises.
 
-    Unreadable files, wrong set titles and variant codes that are malformed, unknown or another
-    student's become error entries. Of several graded files of one student the newest (mtime) counts,
-    the others are `superseded`. Students of the key without any file get an error entry "no submission".
+    Unreadable files (and files not read: the SubmissionError in place of bytes says why), wrong set
+    titles and variant codes that are malformed, unknown or another student's become error entries.
+    Several graded files of one student: see `_one_student`. Students of the key without any file
+    get an error entry "no submission".
     """
     by_code = {normalize_code(v.code): v for v in key.variants}
     students = {v.student_id: v for v in key.variants}
@@ -57,15 +60,10 @@ def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes]]) -> Ba
         else:
             errors.append(entry)
     entries: list[BatchEntry] = []
+    stems = file_stems([v.student_id for v in key.variants])
     for variant in key.variants:
         mine = sorted(graded.get(variant.student_id, []), key=lambda e: (e.mtime, e.path), reverse=True)
-        if mine:
-            newest = mine[0]
-            older = [e.path for e in mine[1:]]
-            note = f"also submitted {', '.join(older)} (older, not counted)" if older else ""
-            entries.append(dataclasses.replace(newest, message=note))
-            superseded = f"older than {newest.path}; not counted"
-            entries.extend(dataclasses.replace(e, status=SUPERSEDED, message=superseded) for e in mine[1:])
+        entries.extend(_one_student(mine, {variant.student_id, stems[variant.student_id]}))
         failed = sorted((e for e in errors if e.student_id == variant.student_id), key=lambda e: e.path)
         entries.extend(failed)
         if not mine and not failed:
@@ -81,11 +79,52 @@ def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes]]) -> Ba
     )
 
 
+def _one_student(mine: list[BatchEntry], own_folders: set[str]) -> list[BatchEntry]:
+    """The entries of one student's graded files, newest first.
+
+    A variant code is no proof of identity (without --secret-file anyone can compute a classmate's),
+    so a file never silently replaces another: the newest counts (the others `superseded`) only when
+    every file scores the same, cell for cell, or when all of them sit in one folder named by the
+    student's id or file name (an LMS export that sorts files by submitter). Otherwise every file is
+    an error row "conflict: ..." and the student has no counted score until the instructor decides.
+    """
+    if len(mine) < 2:
+        return mine
+    newest = mine[0]
+    older = [e.path for e in mine[1:]]
+    same_grade = len({_grade_of(e) for e in mine}) == 1
+    folders = {os.path.basename(os.path.dirname(e.path)) for e in mine}
+    if same_grade or (len(folders) == 1 and folders <= own_folders):
+        why = "same grade" if same_grade else "same student's folder"
+        counted = dataclasses.replace(newest, message=f"also submitted {', '.join(older)} (older, {why}, not counted)")
+        superseded = f"older than {newest.path} ({why}); not counted"
+        return [counted] + [dataclasses.replace(e, status=SUPERSEDED, message=superseded) for e in mine[1:]]
+    files = ", ".join(e.path for e in mine)
+    conflict = (
+        f"conflict: {len(mine)} files with different answers claim student {newest.student_id!r} ({files}); "
+        "none counted: grade the student's own file alone, or remove the others and grade again"
+    )
+    return [dataclasses.replace(e, status=ERROR, message=conflict, result=None) for e in mine]
+
+
+def _grade_of(entry: BatchEntry) -> Any:
+    """What a file scores, cell by cell (equal for files the grader cannot tell apart)."""
+    assert entry.result is not None
+    return tuple((p.problem_id, p.score, p.wrong_cells, p.blank_cells, p.mistake) for p in entry.result.problems)
+
+
 def _grade_file(
-    key: Key, by_code: dict[str, Variant], students: dict[str, Variant], path: str, mtime: float, data: bytes
+    key: Key,
+    by_code: dict[str, Variant],
+    students: dict[str, Variant],
+    path: str,
+    mtime: float,
+    data: bytes | SubmissionError,
 ) -> BatchEntry:
     """One file's entry: graded, or an error saying why not."""
     try:
+        if isinstance(data, SubmissionError):  # not read at all (a pipe, a link, a hidden file, ...)
+            raise data
         sub = parse_submission(data, path)
     except SubmissionError as exc:
         return BatchEntry(path, mtime, ERROR, str(exc), "", "", "", None)

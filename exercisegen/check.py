@@ -50,6 +50,8 @@ def check_submission(sub: Submission, layouts: Mapping[str, AnswerLayout] | None
         messages.append("answers: none given; fill in your answer sheet")
     for pid, answer in sub.answers.items():
         layout = layouts.get(pid) if layouts is not None else None
+        if layouts is None and pid in sub.free_shape:  # a worksheet's boxes for a grid of unknown size
+            answer = SubmittedAnswer(trim_blank_border(answer.blocks))
         messages.extend(f"{quote_id(pid)}: {text}" for text in _answer_messages(answer, layout))
     return messages
 

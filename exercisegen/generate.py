@@ -67,6 +67,29 @@ def draw_summary(set_spec: "SetSpec", key: Key) -> list[str]:
     return ["draws across the class:"] + lines if lines else []
 
 
+def font_warning(key: Key) -> str | None:
+    """A warning naming the students whose name or id has characters no installed font draws (they
+    print as `?`), or None. Imports reportlab."""
+    from exercisegen.render.fonts import FALLBACK_FONT_ENV, undrawable
+
+    chars: dict[str, None] = {}
+    who = []
+    for variant in key.variants:
+        missing = undrawable(variant.student_name + variant.student_id)
+        if missing:
+            who.append(variant.student_id)
+            chars.update(dict.fromkeys(missing))
+    if not who:
+        return None
+    listed = ", ".join(who[:10]) + (f" and {len(who) - 10} more" if len(who) > 10 else "")
+    return (
+        f"Warning: no installed font draws {''.join(chars)!r}, used in the name or id of {len(who)} "
+        f"student{'s' if len(who) != 1 else ''} ({listed}); their PDFs show `?` there. Install a font "
+        f"with those characters (e.g. Debian's fonts-noto-core or fonts-droid-fallback) or set "
+        f"{FALLBACK_FONT_ENV}=/path/to/font.ttf"
+    )
+
+
 def write_set(key: Key, directory: Path, with_pdf: bool, jobs: int = 1) -> None:
     """Write every file of a generated set into `directory` (an empty, private temporary folder);
     with `jobs` > 1 the PDFs are rendered by that many processes (the bytes are the same)."""

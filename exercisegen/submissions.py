@@ -15,12 +15,16 @@ from typing import Any, Union
 
 from exercisegen.errors import SubmissionError
 from exercisegen.notation import MINUS, count, one_line, parse_number
+from exercisegen.textcheck import bad_char, bad_text, display_path, field_text
 from exercisegen.yamlload import Map, Node, Scalar, Seq, clip, load_located
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_CELLS = 10_000  # per problem: far more than any answer grid
 MAX_PROBLEMS = 1_000
+# YAML nodes composed per answer sheet: a template has a few dozen; a flow list of numbers one per
+# number. Bounds the work (about 20 µs a node) before anything is built: 20,000 nodes take ~0.4 s.
+MAX_YAML_NODES = 20_000
 
 _NUMBER_CHARS = frozenset("0123456789+-./eE ")
 _EXACT_INT_LIMIT = 2**53
@@ -59,6 +63,7 @@ class Submission:
     student_id: str
     variant_code: str
     answers: dict[str, SubmittedAnswer]
+    free_shape: frozenset[str] = frozenset()  # (worksheet PDFs) problems whose boxes exceed the answer
 
 
 # --- reading cells ---------------------------------------------------------------------------
@@ -111,7 +116,7 @@ def cell_value(cell: WrittenCell) -> int | float | None:
 
 def parse_submission(data: bytes, filename: str) -> Submission:
     """Read a YAML, JSON or PDF submission (recognised by its content); SubmissionError if unusable."""
-    name = one_line(filename) or "<submission>"
+    name = one_line(display_path(filename)) or "<submission>"
     if data.lstrip()[:5] == b"%PDF-":
         if len(data) > MAX_PDF_BYTES:
             raise SubmissionError(
@@ -145,7 +150,7 @@ def _fix_hint(name: str) -> str:
 
 def _yaml_tree(text: str, name: str) -> Any:
     """The document as plain dicts, lists, strings (scalars as written) and None."""
-    document = load_located(text)
+    document = load_located(text, max_nodes=MAX_YAML_NODES)
     if document.problems:
         problem = document.problems[0]
         message = problem.message.replace(" in specs", "")
@@ -207,6 +212,7 @@ def _bools_as_text(value: Any) -> Any:
 def _submission(tree: Any, name: str) -> Submission:
     if not isinstance(tree, dict) or "answers" not in tree:
         raise SubmissionError(f"{name}: not an answer sheet (no `answers:`); start from your answer-sheet template")
+    _refuse_bad_text(tree, name)
     raw_answers = tree["answers"]
     if raw_answers is None:
         raw_answers = {}
@@ -224,11 +230,20 @@ def _submission(tree: Any, name: str) -> Submission:
     )
 
 
+def _refuse_bad_text(tree: Any, name: str) -> None:
+    """SubmissionError naming the first string that is not text (a lone surrogate such as `\\ud800`,
+    a control character)."""
+    bad = bad_text(tree)
+    if bad is not None:
+        where, char = bad
+        raise SubmissionError(f"{name}: {clip(where)}: holds {char}, which is not a character; {_fix_hint(name)}")
+
+
 def _header(tree: dict[str, Any], key: str, name: str) -> str:
     value = tree.get(key)
     if value is None:
         return ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or bad_char(value.strip(), multiline=False) is not None:
         raise SubmissionError(f"{name}: `{key}` must be one line of text; keep it as in the template")
     return value.strip()
 
@@ -313,16 +328,22 @@ def _from_pdf(data: bytes, name: str) -> Submission:
     values: dict[str, Any] = {}
     for full_name, field in fields.items():
         values[str(full_name).rsplit(".", 1)[-1]] = field.get("/V") if hasattr(field, "get") else None
+    if len(values) > MAX_PROBLEMS * 100:
+        raise SubmissionError(f"{name}: the PDF has {len(values)} form fields; submit your own worksheet")
+    strings = {"fields": {k: _text(v) for k, v in values.items()}, "info": {str(k): _text(v) for k, v in info.items()}}
+    _refuse_bad_text(strings, name)
     cells: dict[str, dict[tuple[int, int, int], WrittenCell]] = {}
     for field_name, value in values.items():
         parts = field_name.split(":")
-        if len(parts) != 4 or not all(p.isdigit() and len(p) <= 4 for p in parts[1:]):
+        if len(parts) != 4 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts[1:]):
             continue
         b, r, c = (int(p) for p in parts[1:])
         cells.setdefault(parts[0], {})[(b, r, c)] = read_cell(_text(value))
     variant = _text(info.get("/ExercisegenVariant")) or _text(values.get("variant_code"))
-    student = _text(info.get("/ExercisegenStudent")) or _text(values.get("student_id"))
+    student = _text(info.get("/ExercisegenStudent")) or field_text(_text(values.get("student_id")))
     set_title = _text(info.get("/ExercisegenSet"))
+    if bad_char(student, multiline=False) is not None:
+        raise SubmissionError(f"{name}: the student id field holds a control character; {_fix_hint(name)}")
     if not cells and not variant:
         raise SubmissionError(
             f"{name}: this PDF has no answer fields; fill in the worksheet PDF made for you "
@@ -344,14 +365,18 @@ def _from_pdf(data: bytes, name: str) -> Submission:
                 for b, (rows, cols) in enumerate(sizes)
             )
         )
-    return Submission(name, set_title.strip(), student.strip(), variant.strip(), answers)
+    free = frozenset(_text(info.get("/ExercisegenFreeShape")).split(",")) - {""}
+    return Submission(name, set_title.strip(), student.strip(), variant.strip(), answers, free)
 
 
 def _text(value: Any) -> str:
-    """A PDF string (or nothing) as text."""
+    """A PDF string (or nothing) as one line of text."""
     if value is None:
         return ""
-    return one_line(str(value))
+    try:
+        return one_line(str(value))
+    except Exception:  # a PDF object whose str() fails is no text
+        return ""
 
 
 # --- the shape of a submitted grid ------------------------------------------------------------

@@ -93,13 +93,24 @@ class _TooDeep(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that records anchors and aliases (instead of resolving them) and limits nesting."""
+class _TooMany(Exception):
+    """More nodes than the caller allows (stops composing: the work a document causes is bounded)."""
 
-    def __init__(self, stream: str):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records anchors and aliases (instead of resolving them) and limits nesting
+    and (optionally) the number of nodes."""
+
+    def __init__(self, stream: str, max_nodes: int | None = None):
         super().__init__(stream)
         self.refused_lines: list[int] = []
         self._depth = 0
+        self._nodes = 0
+        self._max_nodes = max_nodes
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -110,6 +121,9 @@ class _Loader(yaml.SafeLoader):
         if event.anchor is not None:
             self.refused_lines.append(event.start_mark.line + 1)
             event.anchor = None
+        self._nodes += 1
+        if self._max_nodes is not None and self._nodes > self._max_nodes:
+            raise _TooMany(event.start_mark.line + 1)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -119,10 +133,11 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def load_located(text: str) -> Document:
-    """Compose `text` with a SafeLoader and return its values with lines, plus any YAML problems."""
+def load_located(text: str, max_nodes: int | None = None) -> Document:
+    """Compose `text` with a SafeLoader and return its values with lines, plus any YAML problems
+    (among them more than `max_nodes` values, when given)."""
     try:
-        loader = _Loader(text)
+        loader = _Loader(text, max_nodes)
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not accept
         return Document(None, (_syntax_problem(exc, text),))
     try:
@@ -130,6 +145,9 @@ def load_located(text: str) -> Document:
             node = loader.get_single_node()
         except _TooDeep as exc:
             return Document(None, (YamlProblem(exc.line, "", f"nested more than {MAX_DEPTH} levels deep"),))
+        except _TooMany as exc:
+            message = f"more than {max_nodes} values (write each grid under `|`, one row per line, as the template does)"
+            return Document(None, (YamlProblem(exc.line, "", message),))
         except yaml.YAMLError as exc:
             return Document(None, (_syntax_problem(exc, text),))
         if loader.refused_lines:

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, PageTemplate
 from reportlab.platypus.frames import Frame as RLFrame
 
-from exercisegen.render.fonts import safe
+from exercisegen.render.fonts import font_for, safe
 from exercisegen.render.styles import (
     BLACK,
     BOLD,
@@ -30,6 +30,7 @@ from exercisegen.render.styles import (
     RULE,
     frame_for,
 )
+from exercisegen.textcheck import field_value
 from exercisegen.variants import Key, Variant
 
 Output = Union[str, IO[bytes]]
@@ -145,6 +146,9 @@ class StudentDocument(BaseDocTemplate):
         if single is not None:
             self.extra_info["ExercisegenVariant"] = single.code
             self.extra_info["ExercisegenStudent"] = single.student_id
+            free = [p.id for p in single.problems if not p.layout.reveal_shape]
+            if free:  # lets `check` (without the key) ignore the unused boxes of these problems
+                self.extra_info["ExercisegenFreeShape"] = ",".join(free)
         self.pad = pad
         self._student = 0  # index into variants of the student being laid out
         self._started = -1  # index of the student whose first page has begun
@@ -223,16 +227,18 @@ class StudentDocument(BaseDocTemplate):
         canv.drawString(left, y, "Name:")
         name_x = left + stringWidth("Name: ", FONT, 10)
         if variant.student_name:
-            canv.setFont(BOLD, 10)
-            canv.drawString(name_x, y, _clip(safe(variant.student_name), BOLD, 10, id_label_x - name_x - 4 * mm))
+            font, text = font_for(variant.student_name, bold=True)
+            canv.setFont(font, 10)
+            canv.drawString(name_x, y, _clip(text, font, 10, id_label_x - name_x - 4 * mm))
         else:
             self._write_line(canv, name_x, id_label_x - 4 * mm, y)
         canv.setFont(FONT, 10)
         canv.drawString(id_label_x, y, "ID:")
         id_x = id_label_x + stringWidth("ID: ", FONT, 10)
         if variant.student_id:
-            canv.setFont(BOLD, 10)
-            canv.drawString(id_x, y, _clip(safe(variant.student_id), BOLD, 10, text_right - id_x))
+            font, text = font_for(variant.student_id, bold=True)
+            canv.setFont(font, 10)
+            canv.drawString(id_x, y, _clip(text, font, 10, text_right - id_x))
         else:
             self._write_line(canv, id_x, text_right, y)
         canv.setStrokeColor(RULE)
@@ -247,8 +253,10 @@ class StudentDocument(BaseDocTemplate):
         label = f"page {self.page - self._first_page + 1} of "
         x = right - stringWidth(label, FONT, 8) - stringWidth("000", FONT, 8)
         who = f"ID {variant.student_id}" if variant.student_id else "no student ID"
-        footer = safe(f"variant {variant.code} \u00b7 {who} \u00b7 {kind_label.lower()} \u00b7 {self.key.set_title}")
-        canv.drawString(left, y, _clip(footer, FONT, 8, x - left - 4 * mm))
+        font, footer = font_for(f"variant {variant.code} \u00b7 {who} \u00b7 {kind_label.lower()} \u00b7 {self.key.set_title}")
+        canv.setFont(font, 8)
+        canv.drawString(left, y, _clip(footer, font, 8, x - left - 4 * mm))
+        canv.setFont(FONT, 8)
         canv.drawString(x, y, label)
         canv.saveState()
         canv.translate(x + stringWidth(label, FONT, 8), y)
@@ -280,7 +288,7 @@ class StudentDocument(BaseDocTemplate):
         for i, (name, value) in enumerate((("variant_code", variant.code), ("student_id", variant.student_id))):
             canv.acroForm.textfield(
                 name=f"{self.field_prefix}{name}",
-                value=value,
+                value=field_value(value),  # Helvetica's WinAnsi has no Ł or 王: percent-encoded
                 x=MARGIN + i * 40 * mm,
                 y=MARGIN,
                 width=35 * mm,

@@ -111,3 +111,79 @@ def safe(text: str) -> str:
         if char in text:
             text = text.replace(char, ASCII_STAND_INS[char])
     return text
+
+
+# --- names and ids: any script --------------------------------------------------------------
+# Student names and ids come from the roster, in any script. The main font draws Latin, Greek and
+# Cyrillic; for other scripts a font with the glyphs is looked for among these (and the file named by
+# $EXERCISEGEN_FALLBACK_FONT); characters no font has are drawn as `?` (never as an empty box), and
+# `generate` warns about those students before it writes anything.
+FALLBACK_FONT_PATHS = (
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/unifont/unifont.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+)
+FALLBACK_FONT_ENV = "EXERCISEGEN_FALLBACK_FONT"
+UNDRAWABLE = "?"
+
+
+@lru_cache(maxsize=None)
+def _coverage(font_name: str) -> frozenset[int] | None:
+    """The code points a registered TrueType font draws; None for a standard Type 1 font."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = getattr(pdfmetrics.getFont(font_name), "face", None)
+    return frozenset(face.charToGlyph) if face is not None else None
+
+
+def _draws(font_name: str, text: str) -> bool:
+    cover = _coverage(font_name)
+    if cover is None:  # Helvetica & co.: what WinAnsi (cp1252) encodes
+        try:
+            text.encode("cp1252")
+        except UnicodeEncodeError:
+            return False
+        return True
+    return all(ord(ch) in cover or ch in " \t" for ch in text)
+
+
+@lru_cache(maxsize=None)
+def _fallbacks() -> tuple[str, ...]:
+    """Registered fallback fonts (installed ones only), in order of preference."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    paths = [os.environ.get(FALLBACK_FONT_ENV, ""), *FALLBACK_FONT_PATHS]
+    names = []
+    for i, path in enumerate(p for p in paths if p and os.path.exists(p)):
+        name = f"EgFallback{i}"
+        try:
+            pdfmetrics.registerFont(TTFont(name, path, asciiReadable=False))
+        except Exception:  # not a TrueType font reportlab can embed (CFF outlines, damaged): skip it
+            continue
+        names.append(name)
+    return tuple(names)
+
+
+def font_for(text: str, bold: bool = False) -> tuple[str, str]:
+    """(font name, text) to draw a roster name or id: the main font when it has every glyph, else the
+    first installed fallback that has them all, else the main font with the missing characters as `?`."""
+    fonts = register()
+    main = fonts.bold if bold else fonts.regular
+    text = safe(text)
+    if _draws(main, text):
+        return main, text
+    for name in _fallbacks():
+        if _draws(name, text):
+            return name, text
+    return main, "".join(ch if _draws(main, ch) else UNDRAWABLE for ch in text)
+
+
+def undrawable(text: str) -> str:
+    """The characters of `text` that `font_for` draws as `?` (empty when every one can be drawn)."""
+    drawn = safe(text)
+    missing = [a for bold in (False, True) for a, b in zip(drawn, font_for(text, bold)[1]) if a != b]
+    return "".join(dict.fromkeys(missing))
