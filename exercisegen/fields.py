@@ -11,6 +11,13 @@ from typing import Any, Literal
 
 FieldKind = Literal["int", "pair", "matrix", "word", "bool"]
 
+# Limits a course needs and no more: they bound the work any spec can cause before anything is drawn.
+MAX_SIZE = 64  # a grid's height or width, a kernel's, an input_size (drawn matrices and literals)
+MAX_CHANNELS = 16  # in_channels, out_channels, groups
+MAX_STEP = 16  # stride, padding, output_padding, dilation
+MAX_VALUE = 1_000_000  # magnitude of a number in a matrix
+MAX_FORMULA_SIZE = 4096  # output_shape's input_size (only the size formula is computed)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -29,6 +36,7 @@ class Field:
     default: Any = None
     required: bool = False
     minimum: int | None = None
+    maximum: int | None = None
     options: tuple[str, ...] = ()
     shape_derived: bool = False
     help: str = ""
@@ -36,7 +44,13 @@ class Field:
 
 def stride_field(kind: FieldKind = "pair") -> Field:
     """The usual `stride` field (>= 1, default 1)."""
-    return Field(kind, default=1, minimum=1, help="step between neighbouring kernel positions (PyTorch `stride`)")
+    return Field(
+        kind,
+        default=1,
+        minimum=1,
+        maximum=MAX_STEP,
+        help="step between neighbouring kernel positions (PyTorch `stride`)",
+    )
 
 
 def padding_field(kind: FieldKind = "pair") -> Field:
@@ -45,6 +59,7 @@ def padding_field(kind: FieldKind = "pair") -> Field:
         kind,
         default=0,
         minimum=0,
+        maximum=MAX_STEP,
         help="conv: zeros added around the input; transposed: rows and columns cropped from each side of the output",
     )
 
@@ -55,6 +70,7 @@ def output_padding_field(kind: FieldKind = "pair") -> Field:
         kind,
         default=0,
         minimum=0,
+        maximum=MAX_STEP,
         help="extra rows and columns kept at the bottom and right of a transposed convolution's output; "
         "smaller than the stride or the dilation",
     )
@@ -62,9 +78,9 @@ def output_padding_field(kind: FieldKind = "pair") -> Field:
 
 def dilation_field(kind: FieldKind = "pair") -> Field:
     """The usual `dilation` field (>= 1, default 1)."""
-    return Field(kind, default=1, minimum=1, help="spacing between kernel elements (1 = adjacent)")
+    return Field(kind, default=1, minimum=1, maximum=MAX_STEP, help="spacing between kernel elements (1 = adjacent)")
 
 
 def channels_field(help_text: str) -> Field:
     """`in_channels` / `out_channels` / `groups` (>= 1, default 1)."""
-    return Field("int", default=1, minimum=1, help=help_text)
+    return Field("int", default=1, minimum=1, maximum=MAX_CHANNELS, help=help_text)

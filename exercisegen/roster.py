@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from exercisegen.errors import RosterError
+from exercisegen.textcheck import escape_hidden, id_problem
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
 MAX_ID_LENGTH = 100
@@ -54,33 +55,67 @@ def parse_roster(data: bytes, filename: str) -> list[tuple[str, str]]:
         student_id = row[id_col].strip() if id_col < len(row) else ""
         if not student_id:
             raise RosterError(f"{filename}:{line}: empty student id; every row needs an id")
-        if len(student_id) > MAX_ID_LENGTH or any(ord(ch) < 32 for ch in student_id):
+        name = row[name_col].strip() if name_col is not None and name_col < len(row) else ""
+        if len(student_id) > MAX_ID_LENGTH:
             raise RosterError(
-                f"{filename}:{line}: student id {student_id[:40]!r} is too long or has control characters"
+                f"{filename}:{line}: student id {escape_hidden(student_id[:40])!r}... is longer than "
+                f"{MAX_ID_LENGTH} characters; shorten it"
             )
+        for what, text in (("student id", student_id), ("name", name)):
+            problem = id_problem(text)
+            if problem:
+                raise RosterError(
+                    f"{filename}:{line}: the {what} {escape_hidden(text[:40])!r} {problem}; type it again without it"
+                )
         if student_id in seen:
             raise RosterError(
                 f"{filename}:{line}: duplicate student id {student_id!r} (first on line {seen[student_id]}); "
                 "ids must be unique"
             )
         seen[student_id] = line
-        name = row[name_col].strip() if name_col is not None and name_col < len(row) else ""
         students.append((student_id, name))
     if not students:
         raise RosterError(f"{filename}: no students below the header line")
     return students
 
 
+# names Windows reserves for devices, whatever the extension (`CON.yaml` cannot be created there)
+WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{i}" for port in ("COM", "LPT") for i in range(1, 10)]
+)
+
+
 def file_stems(student_ids: list[str]) -> dict[str, str]:
-    """A safe, unique file-name stem per student id: only [A-Za-z0-9._-], no leading dot, and a short
-    hash suffix whenever the id had to be changed (so `a/b` and `a_b` cannot collide)."""
+    """A safe, unique file-name stem per student id: only [A-Za-z0-9._-], no leading dot, no name
+    Windows reserves, unique even on file systems that ignore case. An id that is such a name already
+    keeps it (the first of ids equal but for case); every other id gets a hash suffix of its own,
+    lengthened (then counted) until no other stem is the same (so `a/b` and `a_b-c14cddc0` cannot collide)."""
     stems: dict[str, str] = {}
     used: set[str] = set()
+    for student_id in student_ids:  # ids that can be file names as they are, first come first served
+        if _plain_stem(student_id) and student_id.lower() not in used:
+            stems[student_id] = student_id
+            used.add(student_id.lower())
     for student_id in student_ids:
-        stem = _UNSAFE.sub("_", student_id).lstrip(".")[:60] or "student"
-        if stem != student_id or stem.lower() in used:
-            digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:8]
-            stem = f"{stem}-{digest}"
-        used.add(stem.lower())
+        if student_id in stems:
+            continue
+        base = _UNSAFE.sub("_", student_id).lstrip(".")[:60] or "student"
+        digest = hashlib.sha256(student_id.encode("utf-8", "surrogatepass")).hexdigest()
+        stem = f"{base}-{digest[:8]}"
+        n = 8
+        while stem.lower() in used:
+            n += 4
+            stem = f"{base}-{digest[:n]}" if n <= len(digest) else f"{base}-{digest[:8]}-{n}"
         stems[student_id] = stem
+        used.add(stem.lower())
     return stems
+
+
+def _plain_stem(student_id: str) -> bool:
+    """True when the id is a safe file-name stem as it is."""
+    return (
+        _UNSAFE.search(student_id) is None
+        and not student_id.startswith(".")
+        and 0 < len(student_id) <= 60
+        and student_id.split(".")[0].upper() not in WINDOWS_RESERVED
+    )

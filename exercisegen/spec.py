@@ -80,7 +80,7 @@ def parse_spec(text: str, filename: str) -> SetSpec:
 
 
 def _size_message(filename: str, size: int) -> str:
-    return f"{filename}: spec is {size} bytes; the limit is {MAX_SPEC_BYTES}"
+    return f"{filename}:1: spec is {size} bytes; the limit is {MAX_SPEC_BYTES}"
 
 
 # ---------------------------------------------------------------------------------------------

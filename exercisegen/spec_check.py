@@ -79,11 +79,16 @@ def required(check: Check, node: Map, path: str, key: str) -> Entry | None:
     return entry
 
 
-def int_value(check: Check, node: Node, path: str, minimum: int | None, expected: str) -> int | None:
-    """An int >= minimum; otherwise report `must be <expected>`."""
+def int_value(
+    check: Check, node: Node, path: str, minimum: int | None, expected: str, maximum: int | None = None
+) -> int | None:
+    """An int in [minimum, maximum]; otherwise report `must be <expected>` (or the bound broken)."""
     if isinstance(node, Scalar) and type(node.value) is int:
         if minimum is not None and node.value < minimum:
-            check.error(node.line, path, f"must be >= {minimum}, got {node.value}")
+            check.error(node.line, path, f"must be >= {minimum}, got {clip(str(node.value))}")
+            return None
+        if maximum is not None and node.value > maximum:
+            check.error(node.line, path, f"must be <= {maximum}, got {clip(str(node.value))}")
             return None
         return int(node.value)
     check.error(node.line, path, must(expected, node))

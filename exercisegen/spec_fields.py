@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exercisegen.fields import Field
+from exercisegen.fields import MAX_SIZE, MAX_VALUE, Field
 from exercisegen.spec_check import (
     DRAW_FORMS,
     Check,
@@ -17,7 +17,7 @@ from exercisegen.spec_check import (
     required,
 )
 from exercisegen.spec_model import Draw, MatrixSpec
-from exercisegen.yamlload import Map, Node, Scalar, Seq, join_key, located
+from exercisegen.yamlload import Map, Node, Scalar, Seq, clip, join_key, located
 
 # ---------------------------------------------------------------------------------------------
 # type fields
@@ -62,7 +62,7 @@ def _draw(check: Check, node: Node, path: str, decl: Field) -> Draw | None:
     form_path = join_key(path, entry.key)
     items = entry.value
     if entry.key == "range":
-        return _range(check, items, form_path, decl.minimum, "range")
+        return _range(check, items, form_path, decl.minimum, "range", decl.maximum)
     if not isinstance(items, Seq) or not items.items:
         check.error(items.line, form_path, must(f"a non-empty list of {_plural(decl)}", items))
         return None
@@ -72,13 +72,15 @@ def _draw(check: Check, node: Node, path: str, decl: Field) -> Draw | None:
     return Draw("choice", tuple(options))
 
 
-def _range(check: Check, node: Node, path: str, minimum: int | None, name: str) -> Draw | None:
-    """`{range: [lo, hi]}` (or `{int: [lo, hi]}`): two ints with lo <= hi."""
+def _range(
+    check: Check, node: Node, path: str, minimum: int | None, name: str, maximum: int | None = None
+) -> Draw | None:
+    """`{range: [lo, hi]}` (or `{int: [lo, hi]}`): two ints in [minimum, maximum] with lo <= hi."""
     if not isinstance(node, Seq) or len(node.items) != 2:
         check.error(node.line, path, must("a list [lo, hi] of two integers", node))
         return None
-    lo = int_value(check, node.items[0], f"{path}[0]", minimum, "an integer")
-    hi = int_value(check, node.items[1], f"{path}[1]", minimum, "an integer")
+    lo = int_value(check, node.items[0], f"{path}[0]", minimum, "an integer", maximum)
+    hi = int_value(check, node.items[1], f"{path}[1]", minimum, "an integer", maximum)
     if lo is None or hi is None:
         return None
     if lo > hi:
@@ -115,10 +117,10 @@ def _option(check: Check, node: Node, path: str, decl: Field, fixed: bool) -> An
         if len(node.items) != 2:
             check.error(node.line, path, must(expected, node))
             return None
-        h = int_value(check, node.items[0], f"{path}[0]", decl.minimum, "an integer")
-        w = int_value(check, node.items[1], f"{path}[1]", decl.minimum, "an integer")
+        h = int_value(check, node.items[0], f"{path}[0]", decl.minimum, "an integer", decl.maximum)
+        w = int_value(check, node.items[1], f"{path}[1]", decl.minimum, "an integer", decl.maximum)
         return None if h is None or w is None else (h, w)
-    return int_value(check, node, path, decl.minimum, expected)
+    return int_value(check, node, path, decl.minimum, expected, decl.maximum)
 
 
 def _matrix(check: Check, node: Node, path: str, decl: Field) -> MatrixSpec | None:
@@ -151,11 +153,11 @@ def _matrix(check: Check, node: Node, path: str, decl: Field) -> MatrixSpec | No
 def _shape(check: Check, node: Node, path: str) -> tuple[Draw, Draw] | Draw | None:
     if isinstance(node, Map):
         # the whole shape drawn at once: {choice: [2, [3, 2]]} (an int means square) or {range: [2, 3]}
-        return _draw(check, node, path, Field("pair", minimum=1))
+        return _draw(check, node, path, Field("pair", minimum=1, maximum=MAX_SIZE))
     if not isinstance(node, Seq) or len(node.items) != 2:
         check.error(node.line, path, must("a list [H, W] of two sizes, or {choice: [...]} / {range: [lo, hi]}", node))
         return None
-    size = Field("int", minimum=1)
+    size = Field("int", minimum=1, maximum=MAX_SIZE)
     h = _draw(check, node.items[0], f"{path}[0]", size)
     w = _draw(check, node.items[1], f"{path}[1]", size)
     return None if h is None or w is None else (h, w)
@@ -181,16 +183,25 @@ def _fill(check: Check, node: Node, path: str) -> tuple[str, tuple] | None:
     entry = present[0]
     fill_path = join_key(path, entry.key)
     if entry.key == "int":
-        bounds = _range(check, entry.value, fill_path, None, "int")
+        bounds = _range(check, entry.value, fill_path, -MAX_VALUE, "int", MAX_VALUE)
         return None if bounds is None else ("int", bounds.values)
     items = entry.value
     if not isinstance(items, Seq) or not items.items:
         check.error(items.line, fill_path, must("a non-empty list of numbers", items))
         return None
-    numbers = [number(check, item, f"{fill_path}[{i}]") for i, item in enumerate(items.items)]
+    numbers = [_matrix_number(check, item, f"{fill_path}[{i}]") for i, item in enumerate(items.items)]
     if any(number is None for number in numbers):
         return None
     return ("choice", tuple(numbers))
+
+
+def _matrix_number(check: Check, node: Node, path: str) -> float | int | None:
+    """A number of a matrix: finite, and at most MAX_VALUE in magnitude."""
+    value = number(check, node, path)
+    if value is not None and abs(value) > MAX_VALUE:
+        check.error(node.line, path, f"must be between -{MAX_VALUE} and {MAX_VALUE}, got {clip(str(value))}")
+        return None
+    return value
 
 
 def _literal_matrix(check: Check, node: Seq, path: str) -> MatrixSpec | None:
@@ -214,12 +225,18 @@ def _nested(check: Check, node: Seq, path: str) -> tuple[tuple, tuple[int, ...]]
         check.error(node.line, path, "must not be empty")
         return None
     if all(isinstance(item, Scalar) for item in node.items):
-        numbers = [number(check, item, f"{path}[{i}]") for i, item in enumerate(node.items)]
+        numbers = [_matrix_number(check, item, f"{path}[{i}]") for i, item in enumerate(node.items)]
         if any(number is None for number in numbers):
+            return None
+        if len(numbers) > MAX_SIZE:
+            check.error(node.line, path, f"has {len(numbers)} numbers; a matrix's sizes are at most {MAX_SIZE}")
             return None
         return tuple(numbers), (len(numbers),)
     if not all(isinstance(item, Seq) for item in node.items):
         check.error(node.line, path, "mixes numbers and lists; a matrix is a list of rows of numbers")
+        return None
+    if len(node.items) > MAX_SIZE:
+        check.error(node.line, path, f"has {len(node.items)} items; a matrix's sizes are at most {MAX_SIZE}")
         return None
     parts = [_nested(check, item, f"{path}[{i}]") for i, item in enumerate(node.items)]  # type: ignore[arg-type]
     if any(part is None for part in parts):

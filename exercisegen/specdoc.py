@@ -59,6 +59,8 @@ def _kind_text(field: Field) -> str:
     text = _KIND_WORDS[field.kind]
     if field.minimum is not None:
         text += f", >= {field.minimum}"
+    if field.maximum is not None:
+        text += f", <= {field.maximum}"
     if field.shape_derived:
         text += " (shape computed by the type; give only values)"
     return text

@@ -67,7 +67,11 @@ def display_path(path: str) -> str:
         raw = os.fsencode(path)
     except UnicodeEncodeError:  # a lone surrogate that did not come from the file system
         raw = path.encode("utf-8", "backslashreplace")
-    text = raw.decode("utf-8", "backslashreplace")
+    return escape_hidden(raw.decode("utf-8", "backslashreplace"))
+
+
+def escape_hidden(text: str) -> str:
+    """`text` with control, bidi and other invisible characters as `\\x1b`, `\\u202e`."""
     return "".join(ascii(ch)[1:-1] if _hidden(ch) else ch for ch in text)
 
 

@@ -146,7 +146,10 @@ def load_located(text: str, max_nodes: int | None = None) -> Document:
         except _TooDeep as exc:
             return Document(None, (YamlProblem(exc.line, "", f"nested more than {MAX_DEPTH} levels deep"),))
         except _TooMany as exc:
-            message = f"more than {max_nodes} values (write each grid under `|`, one row per line, as the template does)"
+            message = (
+                f"more than {max_nodes} values "
+                "(write each grid under `|`, one row per line, as the template does)"
+            )
             return Document(None, (YamlProblem(exc.line, "", message),))
         except yaml.YAMLError as exc:
             return Document(None, (_syntax_problem(exc, text),))

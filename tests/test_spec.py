@@ -630,12 +630,12 @@ def test_deep_nesting_is_refused():
 
 def test_oversized_spec_is_refused_before_parsing(tmp_path):
     text = "# " + "x" * MAX_SPEC_BYTES + "\n"
-    assert errors_of(text) == [f"hw1.yaml: spec is {MAX_SPEC_BYTES + 3} bytes; the limit is 262144"]
+    assert errors_of(text) == [f"hw1.yaml:1: spec is {MAX_SPEC_BYTES + 3} bytes; the limit is 262144"]
     path = tmp_path / "big.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError) as info:
         load_spec(str(path))
-    assert info.value.messages == [f"{path}: spec is {MAX_SPEC_BYTES + 3} bytes; the limit is 262144"]
+    assert info.value.messages == [f"{path}:1: spec is {MAX_SPEC_BYTES + 3} bytes; the limit is 262144"]
 
 
 def test_non_utf8_file_gives_one_clear_error(tmp_path):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation
-from exercisegen.fields import Field, padding_field, stride_field
+from exercisegen.fields import MAX_SIZE, Field, padding_field, stride_field
 from exercisegen.notation import fmt_pair
 from exercisegen.problems.base import (
     AnswerLayout,
@@ -64,7 +64,9 @@ class ConvMatrix(ProblemType[MatrixParams]):
             options=("matrix", "transpose_product"),
             help="matrix: write C; transpose_product: compute Cᵀ·vec(x) for a given x",
         ),
-        "input_size": Field("pair", required=True, minimum=1, help="the convolution's input height and width"),
+        "input_size": Field(
+            "pair", required=True, minimum=1, maximum=MAX_SIZE, help="the convolution's input height and width"
+        ),
         "kernel": Field("matrix", required=True, help="the 2-D kernel"),
         "stride": stride_field(),
         "padding": padding_field(),
@@ -153,7 +155,11 @@ class ConvMatrix(ProblemType[MatrixParams]):
         if task == "transpose_product" and vector is None:
             raise ValueError("transpose_product without a vector")
         return MatrixParams(
-            task, as_pair(doc["input_size"]), matrix_of(doc["kernel"]), as_pair(doc["stride"]), as_pair(doc["padding"]),
+            task,
+            as_pair(doc["input_size"]),
+            matrix_of(doc["kernel"]),
+            as_pair(doc["stride"]),
+            as_pair(doc["padding"]),
             vector,
         )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from exercisegen.explanations import Explanation, size_formula_steps
-from exercisegen.fields import Field, output_padding_field, padding_field, stride_field
+from exercisegen.fields import MAX_SIZE, MAX_STEP, Field, output_padding_field, padding_field, stride_field
 from exercisegen.problems.base import AnswerLayout, Blocks, BoxByBoxForm, Marks, ProblemType, Submitted
 from exercisegen.problems.drawing import draw_value, one_row
 
@@ -54,12 +54,14 @@ class Design(ProblemType[DesignParams]):
     fields = {
         # The target output size is computed from a hidden, drawn (stride, padding, output_padding);
         # any choice that reaches it is accepted.
-        "input_size": Field("int", required=True, minimum=1, help="side of the square input"),
-        "kernel_size": Field("int", required=True, minimum=1, help="side of the square kernel"),
+        "input_size": Field("int", required=True, minimum=1, maximum=MAX_SIZE, help="side of the square input"),
+        "kernel_size": Field("int", required=True, minimum=1, maximum=MAX_SIZE, help="side of the square kernel"),
         "stride": stride_field("int"),
         "padding": padding_field("int"),
         "output_padding": output_padding_field("int"),
-        "dilation": Field("int", default=1, minimum=1, help="spacing between kernel elements (1 = adjacent)"),
+        "dilation": Field(
+            "int", default=1, minimum=1, maximum=MAX_STEP, help="spacing between kernel elements (1 = adjacent)"
+        ),
         "choose_kernel": Field("bool", default=False, help="the student also picks the kernel size"),
     }
     views = ("formula",)
@@ -234,7 +236,9 @@ class Design(ProblemType[DesignParams]):
         others = self.other_choices(params)
         text = "One valid choice: " + ", ".join(f"{n} {v}" for n, v in zip(labels, self.solve(params)[0][0])) + "."
         if others:
-            text += " Other valid choices include " + "; ".join(
-                ", ".join(f"{n} {v}" for n, v in zip(labels, c)) for c in others
-            ) + "."
+            text += (
+                " Other valid choices include "
+                + "; ".join(", ".join(f"{n} {v}" for n, v in zip(labels, c)) for c in others)
+                + "."
+            )
         return (Explanation("formula", "Output size", steps), Explanation("text", "Valid choices", text))

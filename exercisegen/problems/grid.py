@@ -47,6 +47,7 @@ from exercisegen.problems.drawing import (
     overlap_ok,
     size_ok,
 )
+from exercisegen.problems.grid_limits import grid_size_problems
 from exercisegen.spec_model import CONSTRAINT_NAMES
 
 if TYPE_CHECKING:
@@ -144,7 +145,8 @@ class GridType(ProblemType[GridParams]):
     # -- spec -----------------------------------------------------------------------------
 
     def check_fields(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        """Literal matrices fix the channel counts: in_channels, out_channels and groups must agree."""
+        """Literal matrices fix the channel counts: in_channels, out_channels and groups must agree; and
+        the largest draw must be small enough to solve, store and print (see grid_limits)."""
         counts = {name: _fixed(fields[name]) for name in ("in_channels", "out_channels", "groups")}
         c_in, c_out, groups = counts["in_channels"], counts["out_channels"], counts["groups"]
         found: list[tuple[str, str]] = []
@@ -189,6 +191,8 @@ class GridType(ProblemType[GridParams]):
                         f"but {_channel_words(fields)} need {want} {self._layout_words()}; make them agree",
                     )
                 )
+        if not found:  # the largest draw must be small enough to solve, store and print
+            found.extend(grid_size_problems(fields, self.operation == "transposed"))
         return found
 
     # -- drawing and solving ---------------------------------------------------------------

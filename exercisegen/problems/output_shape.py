@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation, size_formula_steps
-from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
+from exercisegen.fields import (
+    MAX_FORMULA_SIZE,
+    MAX_SIZE,
+    Field,
+    dilation_field,
+    output_padding_field,
+    padding_field,
+    stride_field,
+)
 from exercisegen.notation import fmt_pair, shape_formula_symbols
 from exercisegen.problems.base import AnswerLayout, Blocks, Mistake, Pair, ProblemType, as_pair, pair_json
 from exercisegen.problems.drawing import draw_pair, draw_value, one_row, overlap_ok, size_ok
@@ -43,8 +51,16 @@ class OutputShape(ProblemType[ShapeParams]):
         "operation": Field(
             "word", default="transposed", options=("transposed", "conv"), help="which operation's output size"
         ),
-        "input_size": Field("pair", required=True, minimum=1, help="input height and width (an int for a square)"),
-        "kernel_size": Field("pair", required=True, minimum=1, help="kernel height and width (an int for a square)"),
+        "input_size": Field(
+            "pair",
+            required=True,
+            minimum=1,
+            maximum=MAX_FORMULA_SIZE,
+            help="input height and width (an int for a square)",
+        ),
+        "kernel_size": Field(
+            "pair", required=True, minimum=1, maximum=MAX_SIZE, help="kernel height and width (an int for a square)"
+        ),
         "stride": stride_field(),
         "padding": padding_field(),
         "output_padding": output_padding_field(),

@@ -253,7 +253,8 @@ class StudentDocument(BaseDocTemplate):
         label = f"page {self.page - self._first_page + 1} of "
         x = right - stringWidth(label, FONT, 8) - stringWidth("000", FONT, 8)
         who = f"ID {variant.student_id}" if variant.student_id else "no student ID"
-        font, footer = font_for(f"variant {variant.code} \u00b7 {who} \u00b7 {kind_label.lower()} \u00b7 {self.key.set_title}")
+        footer_text = f"variant {variant.code} \u00b7 {who} \u00b7 {kind_label.lower()} \u00b7 {self.key.set_title}"
+        font, footer = font_for(footer_text)
         canv.setFont(font, 8)
         canv.drawString(left, y, _clip(footer, font, 8, x - left - 4 * mm))
         canv.setFont(FONT, 8)
