@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from exercisegen.outdir import write_text
+from exercisegen.outdir import make_private, write_private, write_text
 from exercisegen.roster import file_stems
 from exercisegen.variants import Key, key_to_json
 
@@ -96,7 +97,7 @@ def write_set(key: Key, directory: Path, with_pdf: bool, jobs: int = 1) -> None:
     from exercisegen.templates import answer_template, layouts_of
 
     stems = file_stems([v.student_id for v in key.variants])
-    write_text(directory / "key.json", key_to_json(key))
+    write_private(directory / "key.json", key_to_json(key))
     for variant in key.variants:
         template = answer_template(key.set_title, variant, layouts_of(variant))
         write_text(directory / "answers" / f"{stems[variant.student_id]}.yaml", template)
@@ -107,13 +108,30 @@ def write_set(key: Key, directory: Path, with_pdf: bool, jobs: int = 1) -> None:
         if len(parts) == 1:
             _render_part(key, stems, str(directory), *parts[0])
         else:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=len(parts)) as pool:
-                futures = [pool.submit(_render_part, key, stems, str(directory), *part) for part in parts]
-                for future in futures:
-                    future.result()
+            _render_in_workers(key, stems, directory, parts)
+        make_private(directory / "solutions")  # the answers, like key.json: the instructor's only
+        make_private(directory / "class-solutions.pdf")
     write_text(directory / "README.txt", set_readme(key, with_pdf))
+
+
+def _render_in_workers(key: Key, stems: dict[str, str], directory: Path, parts: list[Part]) -> None:
+    """Render the parts in worker processes that die with this one (see `workers.die_with_parent`);
+    on any error or interruption here the workers are killed at once, not awaited."""
+    import multiprocessing
+
+    from exercisegen.workers import die_with_parent
+
+    pool = multiprocessing.get_context().Pool(len(parts), initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        pending = [pool.apply_async(_render_part, (key, stems, str(directory), *part)) for part in parts]
+        for result in pending:
+            result.get()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
 
 
 MIN_STUDENTS_PER_JOB = 10

@@ -190,9 +190,11 @@ def test_filled_worksheet_pdfs_grade_like_yaml_files(tmp_path):
         if getattr(problem.params, "ask_shape", False):
             answer = tuple(tuple(row[:-1] for row in block) for block in answer)
         values.update(_field_values(problem, answer))
-    _fill_pdf(out / "worksheets" / f"{partial.student_id}.pdf", subs / "partial.pdf", values)
-    (subs / "partial.yaml").write_text(sheet(key, partial, {p.id: p.answer for p in partial.problems}))
-    os.utime(subs / "partial.yaml", (1_000_000_000, 1_000_000_000))  # older: the PDF counts
+    own = subs / partial.student_id  # an LMS export: one folder per submitter, so newest counts
+    own.mkdir()
+    _fill_pdf(out / "worksheets" / f"{partial.student_id}.pdf", own / "partial.pdf", values)
+    (own / "partial.yaml").write_text(sheet(key, partial, {p.id: p.answer for p in partial.problems}))
+    os.utime(own / "partial.yaml", (1_000_000_000, 1_000_000_000))  # older: the PDF counts
     grades = tmp_path / "grades"
     result = run("grade", "--key", out / "key.json", subs, "--out", grades)
     assert result.exit_code == 1  # the older duplicate is reported as an error row

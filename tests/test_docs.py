@@ -40,7 +40,8 @@ def test_field_reference_lists_constraints_in_spec_order():
 
 def test_field_reference_marks_required_fields_and_lists_word_options():
     reference = field_reference()
-    assert "| `input_size` | integer or [h, w], >= 1 | required |" in reference
+    assert "| `input_size` | integer or [h, w], >= 1, <= 4096 | required |" in reference
+    assert "| `stride` | integer or [h, w], >= 1, <= 16 | `1` |" in reference
     assert "| `operation` | word: `transposed` or `conv` | `transposed` |" in reference
 
 

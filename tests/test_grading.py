@@ -200,8 +200,8 @@ def mixed_batch():
     return grade_batch(
         KEY,
         [
-            ("sub/a.yaml", 10.0, sheet(V1, RIGHT)),
-            ("sub/a_old.yaml", 5.0, sheet(V1, FORGOT_CROP)),
+            ("sub/s001/a.yaml", 10.0, sheet(V1, RIGHT)),  # the LMS sorts files by submitter
+            ("sub/s001/a_old.yaml", 5.0, sheet(V1, FORGOT_CROP)),
             (
                 "sub/b.json",
                 7.0,
@@ -239,9 +239,10 @@ def test_mixed_batch_gradebook_rows():
             "9",
             "100.0",
             "ok",
-            "also submitted sub/a_old.yaml (older, not counted)",
+            "also submitted sub/s001/a_old.yaml (older, same student's folder, not counted)",
         ],
-        ["s001", "Ada", V1.code, "", "", "", "", "9", "", "error", "older than sub/a.yaml; not counted"],
+        ["s001", "Ada", V1.code, "", "", "", "", "9", "", "error",
+         "older than sub/s001/a.yaml (same student's folder); not counted"],
         ["s002", "Bob", V2.code, "0", "2", "0", "2", "9", "22.2", "ok", ""],
         [
             "s003",
@@ -328,13 +329,37 @@ def test_mixed_batch_results_json_and_summary():
 
 
 def test_newest_file_counts_and_ties_are_deterministic():
-    batch = grade_batch(KEY, [("x/2.yaml", 5.0, sheet(V1, FORGOT_CROP)), ("x/1.yaml", 5.0, sheet(V1, RIGHT))])
-    first = batch.entries[0]
+    files = [("s001/2.yaml", 5.0, sheet(V1, FORGOT_CROP)), ("s001/1.yaml", 5.0, sheet(V1, RIGHT))]
+    first = grade_batch(KEY, files).entries[0]
     assert (first.path, first.status, first.message) == (
-        "x/2.yaml",
+        "s001/2.yaml",
         "graded",
-        "also submitted x/1.yaml (older, not counted)",
+        "also submitted s001/1.yaml (older, same student's folder, not counted)",
     )
+
+
+def test_two_different_files_for_one_student_are_a_conflict_not_an_override():
+    # a classmate computed s001's variant code and submitted a newer file: nothing counts for s001
+    files = [("x/mine.yaml", 5.0, sheet(V1, RIGHT)), ("x/forged.yaml", 9.0, sheet(V1, FORGOT_CROP))]
+    rows = [(e.path, e.status, e.student_id, e.result) for e in grade_batch(KEY, files).entries if e.path]
+    assert rows == [("x/forged.yaml", "error", "s001", None), ("x/mine.yaml", "error", "s001", None)]
+    message = grade_batch(KEY, files).entries[0].message
+    assert message == (
+        "conflict: 2 files with different answers claim student 's001' (x/forged.yaml, x/mine.yaml); none "
+        "counted: grade the student's own file alone, or remove the others and grade again"
+    )
+    assert "s001" not in [e.student_id for e in grade_batch(KEY, files).entries if e.status == "graded"]
+
+
+def test_files_with_the_same_grade_are_duplicates_not_a_conflict():
+    files = [("x/a.yaml", 5.0, sheet(V1, RIGHT)), ("y/b.yaml", 9.0, sheet(V1, RIGHT))]
+    first, second = grade_batch(KEY, files).entries[:2]
+    assert (first.path, first.status, first.message) == (
+        "y/b.yaml",
+        "graded",
+        "also submitted x/a.yaml (older, same grade, not counted)",
+    )
+    assert (second.path, second.status) == ("x/a.yaml", "superseded")
 
 
 def test_spreadsheet_formulas_are_neutralised():
