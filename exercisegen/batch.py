@@ -10,6 +10,7 @@ from typing import Any, Sequence
 from exercisegen.errors import SubmissionError
 from exercisegen.roster import file_stems
 from exercisegen.scoring import Result, grade
+from exercisegen.textcheck import display_path
 from exercisegen.submissions import parse_submission
 from exercisegen.variants import Key, Variant, check_code, normalize_code
 from exercisegen.yamlload import clip
@@ -54,7 +55,7 @@ def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes | Submis
     graded: dict[str, list[BatchEntry]] = {}
     errors: list[BatchEntry] = []
     for path, mtime, data in submissions:
-        entry = _grade_file(key, by_code, students, str(path), float(mtime), data)
+        entry = _grade_file(key, by_code, students, display_path(str(path)), float(mtime), data)
         if entry.status == GRADED:
             graded.setdefault(entry.student_id, []).append(entry)
         else:

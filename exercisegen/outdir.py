@@ -195,6 +195,7 @@ def _move_into_place(tmp: Path, out_dir: Path, parent: Path) -> None:
         os.rename(tmp, out_dir)
     except BaseException:
         os.rename(old / "previous", out_dir)
+        shutil.rmtree(old, ignore_errors=True)
         raise
     shutil.rmtree(old, ignore_errors=True)
 
