@@ -10,8 +10,8 @@ from typing import Any, Sequence
 from exercisegen.errors import SubmissionError
 from exercisegen.roster import file_stems
 from exercisegen.scoring import Result, grade
-from exercisegen.textcheck import display_path
 from exercisegen.submissions import parse_submission
+from exercisegen.textcheck import display_path
 from exercisegen.variants import Key, Variant, check_code, normalize_code
 from exercisegen.yamlload import clip
 

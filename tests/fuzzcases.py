@@ -110,11 +110,23 @@ def _duplicate_line(data: bytes, rng: random.Random) -> bytes:
 
 
 def _yaml_tricks(data: bytes, rng: random.Random) -> bytes:
-    trick = rng.choice([b"\nx: &a [1]\ny: *a\n", b"\nz: !!python/object:os.system x\n", b"\t", b"\x00", b"\xef\xbb\xbf"])
+    trick = rng.choice(
+        [b"\nx: &a [1]\ny: *a\n", b"\nz: !!python/object:os.system x\n", b"\t", b"\x00", b"\xef\xbb\xbf"]
+    )
     return data + trick if trick != b"\xef\xbb\xbf" else trick + data
 
 
-_MUTATIONS = [_flip, _truncate, _insert_nasty, _replace_header, _number, _deep, _flow_list, _duplicate_line, _yaml_tricks]
+_MUTATIONS = [
+    _flip,
+    _truncate,
+    _insert_nasty,
+    _replace_header,
+    _number,
+    _deep,
+    _flow_list,
+    _duplicate_line,
+    _yaml_tricks,
+]
 
 
 def cases(key: Any, seed: int, count: int) -> list[tuple[str, float, bytes]]:
@@ -153,8 +165,10 @@ def judge(key: Any, files: list[tuple[str, float, Any]], batch: BatchResult) -> 
             filled = all(v is not None for block in numbers for row in block for v in row)
             if expected.type == "design":  # any valid choice is right
                 flat = [v for block in numbers for row in block for v in row]
-                right = filled and len(flat) == len(expected.answer[0][0]) and expected.kind.is_valid_choice(
-                    expected.params, flat
+                right = (
+                    filled
+                    and len(flat) == len(expected.answer[0][0])
+                    and expected.kind.is_valid_choice(expected.params, flat)
                 )
             else:
                 right = filled and same_answer(expected.answer, numbers, atol=expected.atol, rtol=expected.rtol)

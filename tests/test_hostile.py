@@ -242,10 +242,22 @@ def test_file_stems_are_unique_case_insensitive_and_not_windows_devices():
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("    stride: 2\n", "    stride: 100000000000000000000\n", "problems[1].stride: must be <= 16, got 100000000000000000000"),
+        (
+            "    stride: 2\n",
+            "    stride: 100000000000000000000\n",
+            "problems[1].stride: must be <= 16, got 100000000000000000000",
+        ),
         ("    padding: 1\n", "    padding: 1000000\n", "problems[1].padding: must be <= 16, got 1000000"),
-        ("    stride: 2\n", "    stride: 2\n    out_channels: 100000\n", "problems[1].out_channels: must be <= 16, got 100000"),
-        ("    stride: 2\n", "    stride: 2\n    in_channels: 100000\n", "problems[1].in_channels: must be <= 16, got 100000"),
+        (
+            "    stride: 2\n",
+            "    stride: 2\n    out_channels: 100000\n",
+            "problems[1].out_channels: must be <= 16, got 100000",
+        ),
+        (
+            "    stride: 2\n",
+            "    stride: 2\n    in_channels: 100000\n",
+            "problems[1].in_channels: must be <= 16, got 100000",
+        ),
         ("shape: [5, 5]", "shape: [1000, 1000]", "problems[1].input.shape[0]: must be <= 64, got 1000"),
     ],
 )
@@ -334,7 +346,8 @@ def _alive(pid):
 def test_sigterm_removes_the_partial_folder(tmp_path):
     script = (
         "import sys, time\nfrom pathlib import Path\nfrom exercisegen.outdir import write_atomically\n"
-        "def fill(tmp):\n    (tmp / 'key.json').write_text('{}')\n    print('filling', flush=True)\n    time.sleep(60)\n"
+        "def fill(tmp):\n    (tmp / 'key.json').write_text('{}')\n"
+        "    print('filling', flush=True)\n    time.sleep(60)\n"
         f"write_atomically(Path({str(tmp_path / 'out')!r}), False, fill)\n"
     )
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
