@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from exercisegen.textcheck import bad_char, char_name
+
 MAX_DEPTH = 64
 
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -230,6 +232,10 @@ def _walk(
             refusals.append(YamlProblem(key_line, path, "mapping keys must be plain words, not lists or mappings"))
             continue
         key = key_node.value
+        bad = bad_char(key, multiline=False)
+        if bad is not None:
+            refusals.append(YamlProblem(key_line, path, f"a key holds {char_name(bad)}, which is not a character"))
+            continue
         key_path = join_key(path, key)
         if key in first_line:
             duplicates.append(YamlProblem(key_line, key_path, f"duplicate key (first on line {first_line[key]})"))
@@ -251,5 +257,9 @@ def _scalar(node: yaml.ScalarNode, path: str, loader: _Loader, refusals: list[Ya
     except (yaml.YAMLError, ValueError, TypeError, OverflowError):
         short = node.tag.rsplit(":", 1)[-1]
         refusals.append(YamlProblem(line, path, f"cannot read {clip(node.value)!r} as {short}"))
+        return Scalar(None, node.value, line)
+    bad = bad_char(value) if isinstance(value, str) else None
+    if bad is not None:  # a lone surrogate ("\\ud800") or a control character: nothing could write it
+        refusals.append(YamlProblem(line, path, f"holds {char_name(bad)}, which is not a character"))
         return Scalar(None, node.value, line)
     return Scalar(value, node.value, line)

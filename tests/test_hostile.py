@@ -94,7 +94,11 @@ def test_lone_surrogates_and_undecodable_names_are_their_own_rows(homework, tmp_
         f"{subs}/bad.json: student: holds U+D800, which is not a character; "
         f"fix it and run `exercisegen check {subs}/bad.json`"
     )
-    assert by_message[f"{subs}/bad.yaml"]["message"].startswith(f"{subs}/bad.yaml: variant: holds U+D800")
+    bad_yaml = [r["message"] for r in rows if r["message"].startswith(f"{subs}/bad.yaml")]
+    assert bad_yaml == [
+        f"{subs}/bad.yaml:3: variant: holds U+D800, which is not a character; "
+        f"fix it and run `exercisegen check {subs}/bad.yaml`"
+    ]
     graded = sorted((r["student_id"], r["percent"], r["status"]) for r in rows if r["status"] == "ok")
     assert graded == [(v1.student_id, "100.0", "ok"), (v3.student_id, "100.0", "ok")]
     assert len(rows) == 5  # two graded, two bad files (naming no one), and v2 without a submission
@@ -285,6 +289,14 @@ def test_largest_draw_output_is_bounded(tmp_path):
         f"{spec}:5: problems[0].input: the largest draw has an output of 1x1011x1011 = 1022121 numbers; at most "
         "4096 are allowed: make the sizes, strides, dilations or channels smaller"
     )
+
+
+def test_spec_string_with_a_lone_surrogate_is_a_spec_error(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text('title: "\\ud800"\nproblems: []\n')
+    result = run("validate", spec)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == f"{spec}:1: title: holds U+D800, which is not a character"
 
 
 def test_bundled_specs_stay_valid():
