@@ -247,16 +247,19 @@ def generate(
     import dataclasses
     from pathlib import Path
 
-    from exercisegen.generate import draw_summary, write_set
-    from exercisegen.outdir import check_target, write_atomically
+    from exercisegen.generate import draw_summary, font_warning, write_set
+    from exercisegen.outdir import claim, write_atomically
 
     target = Path(out_dir)
-    check_target(target, force)
-    spec, key = _class_key(spec_path, variants, roster, seed, secret_file)
-    if paper is not None:
-        key = dataclasses.replace(key, paper=paper)
-    jobs = min(2, os.cpu_count() or 1) if jobs is None else jobs
-    write_atomically(target, force, lambda tmp: write_set(key, tmp, with_pdf=not no_pdf, jobs=jobs))
+    with claim(target, force):  # a second run to the same --out refuses while this one works
+        spec, key = _class_key(spec_path, variants, roster, seed, secret_file)
+        if paper is not None:
+            key = dataclasses.replace(key, paper=paper)
+        warning = None if no_pdf else font_warning(key)
+        if warning:
+            click.echo(warning, err=True)
+        jobs = min(2, os.cpu_count() or 1) if jobs is None else jobs
+        write_atomically(target, force, lambda tmp: write_set(key, tmp, with_pdf=not no_pdf, jobs=jobs))
     n = len(key.variants)
     what = "key.json, answer templates" + ("" if no_pdf else ", worksheets, solutions and class packets")
     click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")
@@ -362,13 +365,13 @@ def grade(key_path: str, submissions: tuple[str, ...], out_dir: str, no_reveal: 
 
     from exercisegen.batch import GRADED, grade_batch
     from exercisegen.gradefiles import collect_submissions, write_grades
-    from exercisegen.outdir import check_target, write_atomically
+    from exercisegen.outdir import claim, write_atomically
 
     target = Path(out_dir)
-    check_target(target, force)
-    key = _load_key(key_path)
-    batch = grade_batch(key, collect_submissions(list(submissions)))
-    write_atomically(target, force, lambda tmp: write_grades(batch, key, tmp, reveal=not no_reveal))
+    with claim(target, force):  # a second run to the same --out refuses while this one works
+        key = _load_key(key_path)
+        batch = grade_batch(key, collect_submissions(list(submissions)))
+        write_atomically(target, force, lambda tmp: write_grades(batch, key, tmp, reveal=not no_reveal))
     graded = sum(e.status == GRADED for e in batch.entries)
     problems = [e for e in batch.entries if e.status != GRADED]
     click.echo(f"graded {graded} of {len(key.variants)} students; {len(problems)} error rows; wrote {target}/")
@@ -392,11 +395,16 @@ def check(answer_file: str, key_path: str | None) -> None:
       exercisegen check answers/s001.yaml
     """
     from exercisegen.check import check_submission
+    from exercisegen.errors import SubmissionError
+    from exercisegen.gradefiles import read_submission
     from exercisegen.submissions import parse_submission
     from exercisegen.templates import layouts_of
     from exercisegen.variants import normalize_code
 
-    sub = parse_submission(_read_bytes(answer_file, "answer file"), answer_file)
+    shown, _, data = read_submission(answer_file)  # a regular file only (a named pipe would block)
+    if isinstance(data, SubmissionError):
+        raise data
+    sub = parse_submission(data, shown)
     layouts = None
     if key_path is not None:
         key = _load_key(key_path)
@@ -405,12 +413,12 @@ def check(answer_file: str, key_path: str | None) -> None:
             layouts = layouts_of(variant)
     messages = check_submission(sub, layouts)
     if messages:
-        click.echo(f"{answer_file}: not ready yet:")
+        click.echo(f"{shown}: not ready yet:")
         for message in messages:
             click.echo(f"  {message}")
         sys.exit(1)
     n = len(sub.answers)
-    click.echo(f"{answer_file}: ready to submit (variant {sub.variant_code}, {n} answer{'s' if n != 1 else ''})")
+    click.echo(f"{shown}: ready to submit (variant {sub.variant_code}, {n} answer{'s' if n != 1 else ''})")
 
 
 if __name__ == "__main__":  # pragma: no cover

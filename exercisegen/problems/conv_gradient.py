@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation
-from exercisegen.fields import Field, dilation_field, padding_field, stride_field
+from exercisegen.fields import MAX_SIZE, Field, dilation_field, padding_field, stride_field
 from exercisegen.notation import TIMES, fmt_pair
 from exercisegen.problems.base import (
     AnswerLayout,
@@ -88,8 +88,10 @@ class ConvGradient(ProblemType[GradientParams]):
             options=WRT,
             help="input: compute dX = ∂L/∂X (a transposed convolution of dY); weight: compute dW = ∂L/∂W",
         ),
-        "input_size": Field("pair", required=True, minimum=1, help="the convolution's input height and width"),
-        "kernel_size": Field("pair", required=True, minimum=1, help="the kernel's height and width"),
+        "input_size": Field(
+            "pair", required=True, minimum=1, maximum=MAX_SIZE, help="the convolution's input height and width"
+        ),
+        "kernel_size": Field("pair", required=True, minimum=1, maximum=MAX_SIZE, help="the kernel's height and width"),
         "stride": stride_field(),
         "padding": padding_field(),
         "dilation": dilation_field(),
@@ -250,8 +252,17 @@ class ConvGradient(ProblemType[GradientParams]):
 
         def chain(r: int, c: int) -> Any:
             return gradient_terms(
-                params.wrt, params.input, params.kernel, params.grad_output, params.input_size,
-                params.kernel_size, params.stride, params.padding, params.dilation, r, c,
+                params.wrt,
+                params.input,
+                params.kernel,
+                params.grad_output,
+                params.input_size,
+                params.kernel_size,
+                params.stride,
+                params.padding,
+                params.dilation,
+                r,
+                c,
             )
 
         if "chain" in views:

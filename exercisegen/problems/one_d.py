@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation, ShapeStep, size_formula_steps
-from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
+from exercisegen.fields import MAX_SIZE, Field, dilation_field, output_padding_field, padding_field, stride_field
 from exercisegen.problems.base import AnswerLayout, Blocks, matrix_of, shape_of
 from exercisegen.problems.conv import Conv
 from exercisegen.problems.drawing import draw_matrix, draw_value, hidden_canvas
@@ -31,9 +31,17 @@ if TYPE_CHECKING:
 def one_d_fields(transposed: bool) -> dict[str, Field]:
     """The spec fields of a 1-D problem, in key.json order."""
     fields = {
-        "length": Field("int", minimum=1, help="length of the input row (required unless `input` is a literal row)"),
+        "length": Field(
+            "int",
+            minimum=1,
+            maximum=MAX_SIZE,
+            help="length of the input row (required unless `input` is a literal row)",
+        ),
         "kernel_size": Field(
-            "int", minimum=1, help="length of the kernel row (required unless `kernel` is a literal row)"
+            "int",
+            minimum=1,
+            maximum=MAX_SIZE,
+            help="length of the kernel row (required unless `kernel` is a literal row)",
         ),
         "input": Field(
             "matrix",

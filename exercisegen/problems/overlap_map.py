@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation
-from exercisegen.fields import Field, dilation_field, padding_field, stride_field
+from exercisegen.fields import MAX_SIZE, Field, dilation_field, padding_field, stride_field
 from exercisegen.notation import fmt_pair
 from exercisegen.problems.base import (
     AnswerLayout,
@@ -64,7 +64,7 @@ class OverlapMap(ProblemType[OverlapParams]):
         "input_size": Field(
             "pair", default=3, minimum=1, help="the input's height and width (every element stamps once)"
         ),
-        "kernel_size": Field("pair", required=True, minimum=1, help="the kernel's height and width"),
+        "kernel_size": Field("pair", required=True, minimum=1, maximum=MAX_SIZE, help="the kernel's height and width"),
         "stride": stride_field(),
         "padding": padding_field(),
         "dilation": dilation_field(),
