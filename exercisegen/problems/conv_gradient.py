@@ -252,17 +252,8 @@ class ConvGradient(ProblemType[GradientParams]):
 
         def chain(r: int, c: int) -> Any:
             return gradient_terms(
-                params.wrt,
-                params.input,
-                params.kernel,
-                params.grad_output,
-                params.input_size,
-                params.kernel_size,
-                params.stride,
-                params.padding,
-                params.dilation,
-                r,
-                c,
+                params.wrt, params.input, params.kernel, params.grad_output, params.input_size,
+                params.kernel_size, params.stride, params.padding, params.dilation, r, c,
             )
 
         if "chain" in views:
