@@ -68,12 +68,27 @@ def problem_feedback(result: ProblemResult, problem: Problem) -> list[str]:
         lines.append("Blank: " + "; ".join(names) + (f"; and {more} more" if more > 0 else "") + ".")
     if result.mistake:
         lines.append(problem.kind.mistake(result.mistake).sentence)
+        if result.slip_cells:
+            lines.append(_slips_line(result, where))
+    if result.note:
+        lines.append(result.note)
     if result.shape_ok and result.wrong_cells and result.submitted:
         values = tuple(tuple(tuple(cell_value(c) for c in row) for row in block) for block in result.submitted)
         remark = problem.kind.comment(problem.params, values)
         if remark:
             lines.append(remark)
     return lines
+
+
+def _slips_line(result: ProblemResult, where: Any) -> str:
+    """`Apart from that mistake, 1 slip: row 2, column 3 (you wrote 5).`"""
+    shown = []
+    for b, r, c in result.slip_cells:
+        cell = result.submitted[b][r][c] if result.submitted else Blank()
+        what = "blank" if isinstance(cell, Blank) else f"you wrote {cell_text(cell)}"
+        shown.append(f"{where(b, r, c)} ({what})")
+    n = len(shown)
+    return f"Apart from that mistake, {n} slip{'' if n == 1 else 's'}: " + "; ".join(shown) + "."
 
 
 def student_line(result: Result) -> str:

@@ -90,6 +90,9 @@ def _entry_json(entry: BatchEntry) -> dict[str, Any]:
                 "shape_ok": p.shape_ok,
                 "message": p.message,
                 "mistake": p.mistake,
+                "mistake_cells": [list(c) for c in p.mistake_cells],
+                "slip_cells": [list(c) for c in p.slip_cells],
+                "note": p.note,
             }
             for p in r.problems
         ]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from exercisegen.diagnose import diagnose
+from exercisegen.diagnose import NO_DIAGNOSIS, CellRef, Diagnosis, diagnosis
 from exercisegen.problems.base import shape_of
 from exercisegen.submissions import (
     Blank,
@@ -17,8 +16,6 @@ from exercisegen.submissions import (
     trim_blank_border,
 )
 from exercisegen.variants import Problem, Variant
-
-CellRef = tuple[int, int, int]  # (block, row, col), 0-based
 
 
 @dataclass(frozen=True)
@@ -34,8 +31,11 @@ class ProblemResult:
     blank_cells: tuple[CellRef, ...]
     shape_ok: bool
     message: str
-    mistake: str | None  # the name of the diagnosed rule in exercisegen.mistakes
+    mistake: str | None  # the name of the diagnosed rule (its problem type's `mistakes`)
     submitted: tuple[Block, ...] = ()  # the answer as written, for feedback
+    mistake_cells: tuple[CellRef, ...] = ()  # wrong cells the named mistake explains (all it explains if misshapen)
+    slip_cells: tuple[CellRef, ...] = ()  # cells the named mistake does not explain: slips beside it
+    note: str = ""  # a plain remark when no mistake can be read from the answer (e.g. all zeros)
 
 
 @dataclass(frozen=True)
@@ -77,30 +77,36 @@ def grade_problem(problem: Problem, answer: SubmittedAnswer | None) -> ProblemRe
     ]
 
     def result(
-        right: int, wrong: tuple[CellRef, ...], blank: tuple[CellRef, ...], shape_ok: bool, message: str, found: Any
+        right: int,
+        wrong: tuple[CellRef, ...],
+        blank: tuple[CellRef, ...],
+        shape_ok: bool,
+        message: str,
+        found: Diagnosis,
     ) -> ProblemResult:
         score = problem.points * right / total
-        name = found.name if found is not None else None
+        name = found.mistake.name if found.mistake is not None else None
         return ProblemResult(
-            problem.id, problem.points, score, total, right, wrong, blank, shape_ok, message, name, blocks
+            problem.id, problem.points, score, total, right, wrong, blank, shape_ok, message, name, blocks,
+            found.mistake_cells, found.slip_cells, found.note,
         )
 
     if all(isinstance(cell, Blank) for *_, cell in cells):
         every = tuple((b, r, c) for b, (rows, cols) in enumerate(shape) for r in range(rows) for c in range(cols))
-        return result(0, (), every, True, "not answered", None)
+        return result(0, (), every, True, "not answered", NO_DIAGNOSIS)
     values = tuple(tuple(tuple(cell_value(cell) for cell in row) for row in block) for block in blocks)
     kind = problem.kind
     wrong_shape = shape_problem(blocks, shape)
     if wrong_shape:
-        found = diagnose(kind, problem.params, problem.answer, values, atol=problem.atol, rtol=problem.rtol)
+        found = diagnosis(kind, problem.params, problem.answer, values, atol=problem.atol, rtol=problem.rtol)
         return result(0, (), (), False, wrong_shape, found)
     marks = kind.mark(problem.params, problem.answer, values, problem.atol, problem.rtol)
     right = sum(ok for block in marks for row in block for ok in row)
     blank = tuple((b, r, c) for b, r, c, cell in cells if isinstance(cell, Blank))
     wrong = tuple((b, r, c) for b, r, c, cell in cells if not isinstance(cell, Blank) and not marks[b][r][c])
-    found = None
+    found = NO_DIAGNOSIS
     if right < total:
-        found = diagnose(kind, problem.params, problem.answer, values, atol=problem.atol, rtol=problem.rtol)
+        found = diagnosis(kind, problem.params, problem.answer, values, atol=problem.atol, rtol=problem.rtol)
     return result(right, wrong, blank, True, _tally(right, total, len(wrong), len(blank)), found)
 
 

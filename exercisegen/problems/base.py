@@ -156,12 +156,15 @@ class Mistake(Generic[P]):
 
     `rule(params)` returns the answer a student who made the mistake writes (its shape may differ
     from the right answer's), or None when the mistake cannot be made with these parameters.
+    Problems with many right answers (design) may give `accepts(params, submitted)` instead: whether
+    a submitted answer is one the mistake produces; `rule` then returns one example of such an answer.
     """
 
     name: str
     summary: str  # what the student did: "You kept the padded border"
     advice: str  # what is right instead, ending with a full stop
     rule: Callable[[P], Blocks | None]
+    accepts: Callable[[P, Submitted], bool] | None = None
 
     @property
     def sentence(self) -> str:

@@ -130,6 +130,11 @@ def conv_computed_transposed(params: GridParams) -> Blocks | None:
     return run_transposed(params, kernel=regroup(params), output_padding=0)
 
 
+def conv_ignored_stride(params: GridParams) -> Blocks | None:
+    """The convolution with stride 1: the window moved one cell at a time."""
+    return None if params.stride == (1, 1) else run_conv(params, stride=1)
+
+
 _C_SIZE = f"H_out = {shape_formula_symbols('conv')}"
 
 Conv.mistakes = (
@@ -156,6 +161,12 @@ Conv.mistakes = (
         "You counted a last window that sticks out of the padded input",
         f"every window must lie inside the padded input, so the size rounds down: {_C_SIZE}.",
         conv_ceil,
+    ),
+    Mistake(
+        "conv_ignored_stride",
+        "You moved the window one cell at a time",
+        "with stride s the window moves s rows down (or s columns right) between neighbouring output cells.",
+        conv_ignored_stride,
     ),
     Mistake(
         "conv_ignored_dilation",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
@@ -15,6 +15,7 @@ from exercisegen.problems.base import (
     GivenGrid,
     Givens,
     Matrix,
+    Mistake,
     Number,
     Pair,
     ProblemType,
@@ -223,3 +224,60 @@ class ConvMatrix(ProblemType[MatrixParams]):
             view = matrix_view(params.vector, params.kernel, transposed=True, stride=s, padding=p, output_padding=rem)
             out.append(Explanation("matrix", "Cᵀ·vec(x)", view))
         return tuple(out)
+
+
+# --- mistakes: each recomputes what a student who made it writes ---------------------------------
+
+
+def matrix_column_major(params: MatrixParams) -> Blocks | None:
+    """C with input and output cells listed column by column (vec taken column-major)."""
+    if params.task != "matrix":
+        return None  # Cᵀ·x read and written column-major gives the same grid
+    c = ConvMatrix()._matrix(params)
+    (h, w), (h_out, w_out) = params.input_size, params.output_size
+    rows = []
+    for j in range(w_out):
+        for i in range(h_out):
+            row = c[i * w_out + j]
+            rows.append(tuple(row[r * w + col] for col in range(w) for r in range(h)))
+    return (tuple(rows),)
+
+
+def matrix_flipped_kernel(params: MatrixParams) -> Blocks | None:
+    """C (or Cᵀ·x) built with the kernel rotated by 180°."""
+    rotated = matrix_of([list(reversed(row)) for row in reversed(params.kernel)])
+    if rotated == params.kernel:
+        return None
+    return ConvMatrix().solve(replace(params, kernel=rotated))
+
+
+def matrix_transposed(params: MatrixParams) -> Blocks | None:
+    """Cᵀ written where C was asked."""
+    if params.task != "matrix":
+        return None
+    c = ConvMatrix()._matrix(params)
+    return (tuple(zip(*c)),)
+
+
+ConvMatrix.mistakes = (
+    Mistake(
+        "matrix_column_major",
+        "You listed the grid cells column by column",
+        "vec lists a grid row by row, so row r = i·W_out + j of C belongs to output cell (i, j) "
+        "and column r·W + c to input cell (r, c).",
+        matrix_column_major,
+    ),
+    Mistake(
+        "matrix_flipped_kernel",
+        "You rotated the kernel by 180°",
+        "conv2d multiplies each window by the kernel as it is, so weight w[a][b] goes to the input cell "
+        "a rows and b columns into the window.",
+        matrix_flipped_kernel,
+    ),
+    Mistake(
+        "matrix_transposed",
+        "You wrote Cᵀ instead of C",
+        "C has one row per output cell and one column per input cell, so that vec(output) = C·vec(input).",
+        matrix_transposed,
+    ),
+)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.explanations import Explanation, size_formula_steps
 from exercisegen.fields import MAX_SIZE, MAX_STEP, Field, output_padding_field, padding_field, stride_field
-from exercisegen.problems.base import AnswerLayout, Blocks, BoxByBoxForm, Marks, ProblemType, Submitted
+from exercisegen.problems.base import AnswerLayout, Blocks, BoxByBoxForm, Marks, Mistake, ProblemType, Submitted
 from exercisegen.problems.drawing import draw_value, one_row
 
 if TYPE_CHECKING:
@@ -242,3 +242,85 @@ class Design(ProblemType[DesignParams]):
                 + "."
             )
         return (Explanation("formula", "Output size", steps), Explanation("text", "Valid choices", text))
+
+
+# --- mistakes: a design problem has many right answers, so each mistake says which answers it makes ---
+
+
+def _choice(params: DesignParams, submitted: Submitted) -> tuple[int, int, int, int] | None:
+    """(k, s, p, op) written in the boxes, when they are whole numbers in range; else None."""
+    values = list(submitted[0][0]) if len(submitted) == 1 and len(submitted[0]) == 1 else []
+    if len(values) != len(params.labels) or not _whole_numbers(values):
+        return None
+    chosen = dict(zip(params.labels, (int(v) for v in values)))
+    k = chosen.get("kernel_size", params.kernel_size)
+    s, p, op = chosen["stride"], chosen["padding"], chosen["output_padding"]
+    if k < 1 or s < 1 or p < 0 or op < 0:
+        return None
+    return k, s, p, op
+
+
+def _conv_size(i: int, k: int, s: int, p: int, d: int) -> int:
+    return (i + 2 * p - d * (k - 1) - 1) // s + 1
+
+
+def _fits_conv_formula(params: DesignParams, submitted: Submitted) -> bool:
+    """The choice reaches the output size under the convolution's formula, not the transposed one."""
+    choice = _choice(params, submitted)
+    if choice is None or Design().is_valid_choice(params, list(submitted[0][0])):
+        return False
+    k, s, p, _ = choice
+    return _conv_size(params.input_size, k, s, p, params.dilation) == params.output_size
+
+
+def _output_padding_too_large(params: DesignParams, submitted: Submitted) -> bool:
+    """The choice reaches the output size under the transposed formula, but output_padding >= max(stride, dilation)."""
+    choice = _choice(params, submitted)
+    if choice is None:
+        return False
+    k, s, p, op = choice
+    d = params.dilation
+    return op >= max(s, d) and _output_size(params.input_size, k, s, p, op, d) == params.output_size
+
+
+def _example(params: DesignParams, accepts: Any) -> Blocks | None:
+    """The first answer (small stride, then padding, then output_padding) that `accepts` takes."""
+    kernels = range(1, 8) if params.choose_kernel else [params.kernel_size]
+    for s in range(1, 5):
+        for k in kernels:
+            for p in range(0, params.output_size + params.input_size + k):
+                for op in range(0, 2 * s + 2 * params.dilation):
+                    choice = [k, s, p, op] if params.choose_kernel else [s, p, op]
+                    if accepts(params, one_row(choice)):
+                        return one_row(choice)
+    return None
+
+
+def design_conv_formula(params: DesignParams) -> Blocks | None:
+    """A choice that reaches the output size under conv2d's size formula."""
+    return _example(params, _fits_conv_formula)
+
+
+def design_output_padding_too_large(params: DesignParams) -> Blocks | None:
+    """A choice that reaches the output size only with output_padding >= max(stride, dilation)."""
+    return _example(params, _output_padding_too_large)
+
+
+Design.mistakes = (
+    Mistake(
+        "design_conv_formula",
+        "Your choice fits the convolution's output-size formula",
+        "a transposed convolution's output has H_out = (i−1)·s − 2p + d·(k−1) + output_padding + 1 rows, "
+        "so padding makes it smaller and the stride makes it larger.",
+        design_conv_formula,
+        _fits_conv_formula,
+    ),
+    Mistake(
+        "design_output_padding_too_large",
+        "Your output_padding is not smaller than the stride (or the dilation)",
+        "PyTorch refuses that, so reach the size with a larger stride or a smaller padding and keep "
+        "output_padding below the stride.",
+        design_output_padding_too_large,
+        _output_padding_too_large,
+    ),
+)

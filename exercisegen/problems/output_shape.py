@@ -243,6 +243,25 @@ def shape_ignored_output_padding(params: ShapeParams) -> Blocks | None:
     return one_row(_size(replace(params, output_padding=(0, 0))))
 
 
+def shape_input_times_stride(params: ShapeParams) -> Blocks | None:
+    """i·s: the input size multiplied by the stride, kernel and padding left out."""
+    i, s = params.input_size, params.stride
+    if params.operation != "transposed":
+        return None
+    return _positive(i[0] * s[0], i[1] * s[1])
+
+
+def shape_missing_plus_one(params: ShapeParams) -> Blocks | None:
+    """The right formula without its final + 1."""
+    if params.operation == "transposed" and params.output_padding == (1, 1):
+        return None  # the same answer as shape_ignored_output_padding, which names it
+    try:
+        h, w = _size(params)
+    except ParameterError:
+        return None
+    return _positive(h - 1, w - 1)
+
+
 _T_SIZE = f"H_out = {shape_formula_symbols('transposed')}"
 _C_SIZE = f"H_out = {shape_formula_symbols('conv')}"
 
@@ -271,6 +290,19 @@ OutputShape.mistakes = (
         "with dilation d a kernel spans d·(k − 1) + 1 cells, "
         "so the formula has d·(k − 1) where k − 1 stands without dilation.",
         shape_ignored_dilation,
+    ),
+    Mistake(
+        "shape_input_times_stride",
+        "You multiplied the input size by the stride",
+        f"the kernel and the padding change the size too: {_T_SIZE}.",
+        shape_input_times_stride,
+    ),
+    Mistake(
+        "shape_missing_plus_one",
+        "You left out the + 1 at the end of the formula",
+        "the formula counts positions, so it ends in + 1 — for a transposed convolution "
+        f"{_T_SIZE}, for a convolution {_C_SIZE}.",
+        shape_missing_plus_one,
     ),
     Mistake("shape_ceil", "You rounded up", f"a convolution's output size rounds down: {_C_SIZE}.", shape_ceil),
     Mistake(

@@ -231,6 +231,29 @@ def ignored_dilation(params: GridParams) -> Blocks | None:
     return run_transposed(params, dilation=1, output_padding=fit_output_padding(params, params.stride, (1, 1)))
 
 
+def cropped_twice(params: GridParams) -> Blocks | None:
+    """2p rows/columns cropped from every side instead of p."""
+    p, op = params.padding, params.output_padding
+    if p == (0, 0):
+        return None
+    return _cropped(params, 2 * p[0], 2 * p[1], -4 * p[0] + op[0], -4 * p[1] + op[1])
+
+
+def gather_border_p(params: GridParams) -> Blocks | None:
+    """The gather view with a border of p zeros around the zero-inserted input instead of d·(k − 1) − p."""
+    import numpy as np
+
+    s, p, op, extent = params.stride, params.padding, params.output_padding, kernel_extent(params)
+    if all(2 * p[a] == extent[a] - 1 for a in (0, 1)):
+        return None  # p is d·(k − 1) − p: the right border
+    x = input_array(params)  # (C_in, H, W)
+    spread = np.zeros((x.shape[0], (x.shape[1] - 1) * s[0] + 1, (x.shape[2] - 1) * s[1] + 1), dtype=x.dtype)
+    spread[:, :: s[0], :: s[1]] = x
+    bordered = np.pad(spread, [(0, 0), (p[0], p[0] + op[0]), (p[1], p[1] + op[1])])
+    rotated = regroup(params)[..., ::-1, ::-1]  # conv layout, each slice rotated by 180°
+    return run_conv(params, x=bordered, kernel=rotated, stride=1, padding=0)
+
+
 _CROP_BOTH = "padding p removes p rows at the top and p at the bottom, and p columns at the left and p at the right."
 
 TransposedConv.mistakes = (
@@ -323,5 +346,19 @@ TransposedConv.mistakes = (
         "You ignored the dilation",
         "with dilation d the kernel's entries land d rows or columns apart, so one copy spans d·(k − 1) + 1 cells.",
         ignored_dilation,
+    ),
+    Mistake(
+        "cropped_twice",
+        "You cropped 2p rows and columns from every side",
+        "padding p crops p rows at the top and p at the bottom, and p columns at the left and p at the right — "
+        "p from each side, 2p in all.",
+        cropped_twice,
+    ),
+    Mistake(
+        "gather_border_p",
+        "You put a border of p zeros around the zero-inserted input in the gather view",
+        "the border is d·(k − 1) − p zeros wide (the kernel's span minus 1, less the padding), "
+        "plus output_padding extra rows and columns at the bottom and right.",
+        gather_border_p,
     ),
 )
