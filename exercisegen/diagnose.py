@@ -21,7 +21,8 @@ from exercisegen.problems.base import FLOAT_ATOL, Blocks, Mistake, ProblemType, 
 CellRef = tuple[int, int, int]  # (block, row, col), 0-based
 
 MAX_SLIPS = 2  # at most this many cells may differ from a named mistake's prediction ...
-CELLS_PER_SLIP = 4  # ... and at most one per this many cells (none in answers of fewer cells)
+CELLS_PER_SLIP = 6  # ... and at most one per this many cells (none in answers of fewer cells)
+EVIDENCE_PER_SLIP = 1  # the cells a named mistake explains must outnumber its slips this many times
 
 ALL_ZERO_NOTE = (
     "Every number you wrote is 0, so nothing shows which step went wrong: "
@@ -137,7 +138,7 @@ def diagnosis(
                 slips.append((b, r, c))
             elif not right_shape or not _close(mine, answer[b][r][c], atol, rtol):
                 explained.append((b, r, c))
-        if len(slips) <= allowance and len(explained) > len(slips):
+        if len(slips) <= allowance and len(explained) > EVIDENCE_PER_SLIP * len(slips):
             found = Diagnosis(rule, tuple(explained), tuple(slips))
             ranked.append((len(slips), -len(explained), order, found, predicted))
     if not ranked:

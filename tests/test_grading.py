@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from test_mistakes import CASES  # the hand-computed wrong answers, one per rule
 
 from exercisegen.batch import grade_batch
+from exercisegen.diagnose import ALL_ZERO_NOTE, diagnosis
 from exercisegen.feedback import feedback_text
 from exercisegen.problems.registry import mistake_named, problem_type
 from exercisegen.reports import gradebook_csv, results_json, summarize
@@ -509,3 +511,82 @@ def test_rtol_is_scaled_by_the_key_value_not_the_submitted_one():
     assert (centre("8.9").cells_right, centre("8.9").wrong_cells) == (8, ((0, 1, 1),))
     # |11.05 − 10| = 1.05 > 0.1·10 = 1.0 (though < 0.1·11.05): wrong
     assert (centre("11.05").cells_right, centre("11.05").wrong_cells, centre("11.05").score) == (8, ((0, 1, 1),), 8)
+
+
+# --- naming only what explains the answer (issue 10) ------------------------------------------------
+
+
+def test_an_all_zero_answer_gets_the_plain_note_not_a_name_and_keeps_its_partial_credit():
+    result = graded(sheet(V1, "0 0 0\n0 0 0\n0 0 0")).problems[0]
+    assert (result.mistake, result.note, result.cells_right, result.score) == (None, ALL_ZERO_NOTE, 0, 0)
+    text = feedback_text(graded(sheet(V1, "0 0 0\n0 0 0\n0 0 0")), V1, reveal=False)
+    assert f"  {ALL_ZERO_NOTE}\n" in text
+
+
+def test_the_homework_output_padding_problem_filled_with_zeros_is_never_named():
+    key = build_key(load_spec(str(SPECS / "transposed_homework.yaml")), numbered_students(12))
+    for v in key.variants:
+        p = next(p for p in v.problems if p.id == "output_padding")
+        rows, cols = len(p.answer[0]), len(p.answer[0][0])
+        zeros = "\n".join(" ".join("0" for _ in range(cols)) for _ in range(rows))
+        data = f'set: "{key.set_title}"\nstudent: "{v.student_id}"\nvariant: "{v.code}"\nanswers:\n'
+        data += "  output_padding: |\n" + "".join(f"    {line}\n" for line in zeros.split("\n"))
+        result = next(r for r in grade(v, parse_submission(data.encode(), "a.yaml")).problems if r.problem_id == p.id)
+        assert (result.mistake, result.note) == (None, ALL_ZERO_NOTE)
+        right = sum(v == 0 for row in p.answer[0] for v in row)
+        assert result.cells_right == right  # per-cell credit unchanged
+
+
+def test_a_mistake_with_a_slip_is_named_the_slip_listed_and_recorded():
+    # the slides' example forgetting to crop (5×5), with one slip at row 2, column 3
+    slipped = FORGOT_CROP.split("\n")
+    slipped[1] = "1 1 9 2 2"
+    result = graded(sheet(V1, "\n".join(slipped))).problems[0]
+    assert (result.mistake, result.slip_cells, result.shape_ok) == ("forgot_crop", ((0, 1, 2),), False)
+    assert len(result.mistake_cells) == 24
+    text = feedback_text(graded(sheet(V1, "\n".join(slipped))), V1, reveal=False)
+    slip_line = "Apart from that mistake, 1 slip: row 2, column 3 (you wrote 9)."
+    assert f"  {mistake_named('forgot_crop').sentence}\n  {slip_line}\n" in text
+
+
+def test_results_json_records_the_cells_a_mistake_explains_and_the_slips():
+    # the output_padding example, kept at the top and left, with one slip in the bottom row
+    params = dict(T1, output_padding=1)
+    p = problem("t1", "transposed_conv", 4, params)
+    v = Variant(V1.code, "s001", "", (p,))
+    key = Key("HW", "0" * 64, 1, (v,))
+    top_left = problem_type("transposed_conv").mistake("output_padding_top_left")
+    predicted = [list(row) for row in top_left.rule(p.params)[0]]
+    predicted[3][0] += 5
+    rows = "".join("    " + " ".join(str(x) for x in row) + "\n" for row in predicted)
+    data = f'set: HW\nstudent: s001\nvariant: "{V1.code}"\nanswers:\n  t1: |\n{rows}'.encode()
+    doc = results_json(grade_batch(key, [("a.yaml", 1.0, data)]))
+    entry = doc["entries"][0]["problems"][0]
+    answer = p.answer[0]
+    wrong = [[0, r, c] for r in range(4) for c in range(4) if predicted[r][c] != answer[r][c]]
+    assert entry["mistake"] == "output_padding_top_left"
+    assert entry["slip_cells"] == [[0, 3, 0]]
+    assert entry["mistake_cells"] == [cell for cell in wrong if cell != [0, 3, 0]]
+    assert entry["wrong_cells"] == wrong
+    assert entry["note"] == ""
+
+
+def test_the_right_answer_is_never_named_for_any_rule():
+    for name, ptype, params, _ in CASES:
+        answer = problem_type(ptype).solve(typed(ptype, params))
+        assert diagnosis(problem_type(ptype), typed(ptype, params), answer, answer).mistake is None, name
+
+
+def test_no_valid_design_choice_is_ever_named():
+    design = problem_type("design")
+    for i, k, s, p, op in itertools.product((2, 3, 5), (2, 3), (1, 2, 3), (0, 1, 2), (0, 1, 2)):
+        if op >= s:
+            continue
+        size = (i - 1) * s - 2 * p + k + op
+        if size < 1:
+            continue
+        params = typed("design", dict(D1, input_size=i, kernel_size=k, output_size=size, stride=s, padding=p,
+                                      output_padding=op))
+        for choice in [c for c in itertools.product(range(1, 5), range(0, 5), range(0, 5))]:
+            if design.is_valid_choice(params, list(choice)):
+                assert all(m.accepts is None or not m.accepts(params, ((choice,),)) for m in design.mistakes)

@@ -151,6 +151,22 @@ CASES = [
         [[5, 5]],
     ),
     *CASES_13,  # conv_gradient, as_convolution, overlap_map (computed with naive loops)
+    # the kernel [[1, 2], [3, 4]] stamped as [[1, 3], [2, 4]]
+    ("transposed_kernel", "transposed_conv", tconv(kernel=[[1, 2], [3, 4]]), [[1, 5, 6], [5, 21, 20], [6, 20, 16]]),
+    # gather view with the kernel mirrored only: the same as stamping it upside down, [[3, 4], [1, 2]]
+    (
+        "flipped_left_right_only",
+        "transposed_conv",
+        tconv(kernel=[[1, 2], [3, 4]]),
+        [[3, 10, 8], [10, 28, 20], [3, 10, 8]],
+    ),
+    # gather view with the kernel upside down only: stamping it mirrored, [[2, 1], [4, 3]]
+    (
+        "flipped_upside_down_only",
+        "transposed_conv",
+        tconv(kernel=[[1, 2], [3, 4]]),
+        [[2, 5, 2], [10, 22, 10], [12, 25, 12]],
+    ),
     # 4×4 input, all-ones 3×3 kernel, stride 1, padding 1: the full 6×6 result cropped by 2 on every
     # side is its middle 2×2 = sums of the input's four 3×3 windows
     ("cropped_twice", "transposed_conv", tconv(input=X4, padding=1), [[54, 63], [90, 99]]),
@@ -219,7 +235,6 @@ def test_slides_answers_are_what_the_solver_gives():
         ("forgot_crop", tconv(stride=2)),  # no padding to forget
         ("padded_input", tconv(stride=2)),
         ("ignored_stride", tconv()),
-        ("inserted_s_zeros", tconv()),
         ("overwrote_overlaps", tconv(kernel=[[1, 2], [3, 4]], stride=2)),  # copies do not overlap
         ("tiled_without_overlap", tconv(kernel=[[1, 2], [3, 4]], stride=2)),
         ("unflipped_kernel", tconv(kernel=ONES3, stride=2)),  # rotation changes nothing
@@ -232,6 +247,17 @@ def test_slides_answers_are_what_the_solver_gives():
         ("shape_ceil", shape(operation="conv", input_size=4, stride=2, kernel_size=2)),
         ("shape_added_padding", shape(operation="conv", padding=1)),
         ("shape_ignored_output_padding", shape()),
+        ("cropped_twice", tconv(stride=2)),
+        ("gather_border_p", tconv(stride=2, padding=1)),  # p = d·(k − 1) − p = 1: the right border
+        ("transposed_kernel", tconv(kernel=[[1, 2], [2, 3]])),  # a symmetric kernel
+        ("flipped_left_right_only", tconv(kernel=[[1, 2], [1, 2]])),  # upside down it is the same: right
+        ("flipped_upside_down_only", tconv(kernel=[[1, 2], [1, 2]])),  # mirrored it is rotated: unflipped_kernel
+        ("conv_ignored_stride", conv()),
+        ("shape_input_times_stride", shape(operation="conv")),
+        ("shape_missing_plus_one", shape(kernel_size=3, stride=2, padding=1, output_padding=1)),
+        ("matrix_column_major", dict(MATRIX_PRODUCT)),
+        ("matrix_transposed", dict(MATRIX_PRODUCT)),
+        ("matrix_flipped_kernel", dict(MATRIX, kernel=[[1, 1]])),
     ],
 )
 def test_rule_does_not_apply(name, params):
@@ -243,6 +269,11 @@ def test_inserted_zeros_names_the_answer_when_tiling_gives_the_same():
     # stride 2 with a 3×3 kernel: copies 3 apart is both mistakes; only inserted_s_zeros claims it
     assert rule("tiled_without_overlap", tconv(stride=2, padding=1)) is None
     assert rule("inserted_s_zeros", tconv(stride=2, padding=1)) is not None
+    # at stride 1 a 2×2 kernel's copies side by side are 2 apart, as with one zero inserted
+    assert rule("tiled_without_overlap", tconv(kernel=[[1, 2], [3, 4]])) is None
+    assert predict("inserted_s_zeros", tconv(kernel=[[1, 2], [3, 4]])) == [
+        [1, 2, 2, 4], [3, 4, 6, 8], [3, 6, 4, 8], [9, 12, 12, 16]
+    ]
 
 
 def test_same_size_stride_one_problem_leaves_rotation_rules_to_the_operation_rules():
@@ -336,7 +367,7 @@ def test_a_mistake_with_up_to_two_slips_is_named_and_the_slips_listed():
 
 
 def test_slip_allowance_grows_with_the_answer_up_to_two():
-    assert [slip_allowance(n) for n in (1, 2, 3, 4, 7, 8, 9, 12, 16, 100)] == [0, 0, 0, 1, 1, 2, 2, 2, 2, 2]
+    assert [slip_allowance(n) for n in (1, 2, 4, 5, 6, 9, 11, 12, 16, 100)] == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
 
 
 def test_the_cells_a_mistake_does_not_change_must_be_right():

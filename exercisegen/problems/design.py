@@ -308,19 +308,19 @@ def design_output_padding_too_large(params: DesignParams) -> Blocks | None:
 
 Design.mistakes = (
     Mistake(
-        "design_conv_formula",
-        "Your choice fits the convolution's output-size formula",
-        "a transposed convolution's output has H_out = (i−1)·s − 2p + d·(k−1) + output_padding + 1 rows, "
-        "so padding makes it smaller and the stride makes it larger.",
-        design_conv_formula,
-        _fits_conv_formula,
-    ),
-    Mistake(
         "design_output_padding_too_large",
         "Your output_padding is not smaller than the stride (or the dilation)",
         "PyTorch refuses that, so reach the size with a larger stride or a smaller padding and keep "
         "output_padding below the stride.",
         design_output_padding_too_large,
         _output_padding_too_large,
+    ),
+    Mistake(
+        "design_conv_formula",
+        "Your choice fits the convolution's output-size formula",
+        "a transposed convolution's output has H_out = (i−1)·s − 2p + d·(k−1) + output_padding + 1 rows, "
+        "so padding makes it smaller and the stride makes it larger.",
+        design_conv_formula,
+        _fits_conv_formula,
     ),
 )

@@ -142,10 +142,8 @@ def ignored_stride(params: GridParams) -> Blocks | None:
 
 
 def inserted_s_zeros(params: GridParams) -> Blocks | None:
-    """s zeros inserted between input values instead of s − 1: effective stride s + 1."""
+    """s zeros inserted between input values instead of s − 1: effective stride s + 1 (at stride 1 too)."""
     s = params.stride
-    if s == (1, 1):
-        return None
     return run_transposed(params, stride=(s[0] + 1, s[1] + 1))
 
 
@@ -254,6 +252,43 @@ def gather_border_p(params: GridParams) -> Blocks | None:
     return run_conv(params, x=bordered, kernel=rotated, stride=1, padding=0)
 
 
+def transposed_kernel(params: GridParams) -> Blocks | None:
+    """The kernel's rows and columns swapped (each slice transposed) before stamping."""
+    import numpy as np
+
+    w = kernel_array(params)
+    swapped = w.transpose(0, 1, 3, 2)
+    if swapped.shape == w.shape and np.array_equal(swapped, w):
+        return None
+    return run_transposed(params, kernel=swapped)
+
+
+def _flipped(params: GridParams, axis: int) -> Blocks | None:
+    """The gather view with the kernel flipped along one axis only (-1: left to right, -2: upside down),
+    which is the scatter view with the kernel flipped along the other axis."""
+    import numpy as np
+
+    w = kernel_array(params)
+    other = np.flip(w, axis=-3 - axis)  # the flip the gather view leaves out, as a scatter-view kernel
+    if np.array_equal(other, w) or np.array_equal(other, w[..., ::-1, ::-1]):
+        return None  # the same as the right answer or as unflipped_kernel
+    return run_transposed(params, kernel=other)
+
+
+def flipped_left_right_only(params: GridParams) -> Blocks | None:
+    """Gather view with the kernel mirrored left to right instead of rotated by 180°."""
+    return _flipped(params, -1)
+
+
+def flipped_upside_down_only(params: GridParams) -> Blocks | None:
+    """Gather view with the kernel turned upside down instead of rotated by 180°."""
+    return _flipped(params, -2)
+
+
+_ROTATE_BOTH = (
+    "rotating by 180° flips the kernel both ways — left to right and upside down — before it slides over "
+    "the zero-inserted input."
+)
 _CROP_BOTH = "padding p removes p rows at the top and p at the bottom, and p columns at the left and p at the right."
 
 TransposedConv.mistakes = (
@@ -360,5 +395,23 @@ TransposedConv.mistakes = (
         "the border is d·(k − 1) − p zeros wide (the kernel's span minus 1, less the padding), "
         "plus output_padding extra rows and columns at the bottom and right.",
         gather_border_p,
+    ),
+    Mistake(
+        "transposed_kernel",
+        "You used the kernel transposed (its rows as columns)",
+        "stamp the kernel as it is printed: its first row lands on the copy's first row.",
+        transposed_kernel,
+    ),
+    Mistake(
+        "flipped_left_right_only",
+        "You mirrored the kernel left to right only in the gather view",
+        _ROTATE_BOTH,
+        flipped_left_right_only,
+    ),
+    Mistake(
+        "flipped_upside_down_only",
+        "You turned the kernel upside down only in the gather view",
+        _ROTATE_BOTH,
+        flipped_upside_down_only,
     ),
 )
