@@ -727,9 +727,10 @@ def _never_named(run: _Run, where: str, problem: Problem, modelled: list[Grid]) 
                 run.never["right answer with slips"][1] += result.mistake is not None
                 if result.mistake is not None:
                     run.failed(where, "slips only", grid, result)
-        run.never["all zero"][0] += 1
-        zero = _grade(problem, zeros(h, w))
-        run.never["all zero"][1] += zero.mistake is not None or zero.note != ALL_ZERO_NOTE
+        if zeros(h, w) != answer:  # (an all-zero right answer is right, not a note)
+            run.never["all zero"][0] += 1
+            zero = _grade(problem, zeros(h, w))
+            run.never["all zero"][1] += zero.mistake is not None or zero.note != ALL_ZERO_NOTE
         run.never["empty"][0] += 1
         run.never["empty"][1] += _grade(problem, [[None] * w for _ in range(h)]).mistake is not None
 
