@@ -22,7 +22,8 @@ CellRef = tuple[int, int, int]  # (block, row, col), 0-based
 
 MAX_SLIPS = 2  # at most this many cells may differ from a named mistake's prediction ...
 CELLS_PER_SLIP = 6  # ... and at most one per this many cells (none in answers of fewer cells)
-EVIDENCE_PER_SLIP = 1  # the cells a named mistake explains must outnumber its slips this many times
+EVIDENCE_PER_SLIP = 1  # the cells a named mistake explains must outnumber its slips this many times ...
+MIN_EVIDENCE_WITH_SLIPS = 2  # ... and be at least this many when there are slips (3: see README)
 
 ALL_ZERO_NOTE = (
     "Every number you wrote is 0, so nothing shows which step went wrong: "
@@ -138,7 +139,10 @@ def diagnosis(
                 slips.append((b, r, c))
             elif not right_shape or not _close(mine, answer[b][r][c], atol, rtol):
                 explained.append((b, r, c))
-        if len(slips) <= allowance and len(explained) > EVIDENCE_PER_SLIP * len(slips):
+        enough = len(explained) > EVIDENCE_PER_SLIP * len(slips)
+        if slips and len(explained) < MIN_EVIDENCE_WITH_SLIPS:
+            enough = False
+        if len(slips) <= allowance and enough:
             found = Diagnosis(rule, tuple(explained), tuple(slips))
             ranked.append((len(slips), -len(explained), order, found, predicted))
     if not ranked:
