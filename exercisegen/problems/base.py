@@ -116,6 +116,9 @@ class AnswerLayout:
     labels: tuple[str, ...] = ()  # for one-row answers: a label per cell ("H_out", "W_out")
     block_titles: tuple[str, ...] = ()  # e.g. ("output channel 0", "output channel 1"); empty if one block
     hint: str = ""  # one line for the answer sheet, e.g. "order: stride padding output_padding"
+    # Names printed beside a one-block grid's boxes (conv_matrix: "y01" per row, "x12" per column)
+    row_labels: tuple[str, ...] = ()
+    column_labels: tuple[str, ...] = ()
     # When the output size is part of the question the worksheet must not give it away: it draws
     # `canvas` (rows, cols) boxes per block instead, and trailing empty rows/columns are ignored.
     reveal_shape: bool = True

@@ -29,7 +29,7 @@ class Conv(GridType):
     name = "conv"
     operation = "conv"
     fields = grid_fields(transposed=False)
-    views = ("window",)
+    views = ("window", "compact")
     default_views = ("window",)
 
     def _kernel_lead(self, c_in: int, c_out: int, groups: int) -> tuple[int, int]:
@@ -73,6 +73,9 @@ class Conv(GridType):
         kw = self.view_args(params)
         if view == "window":
             return Explanation("window", "Window by window" + suffix, window_view(x, w, **kw))
+        if view == "compact":
+            title = "All windows in one table" + suffix
+            return Explanation("window_compact", title, window_view(x, w, **kw))
         if view == "matrix":
             return Explanation("matrix", "Matrix view" + suffix, matrix_view(x, w, transposed=False, **kw))
         return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
-from exercisegen.explanations import Explanation
+from exercisegen.explanations import Explanation, cell_name, matrix_row
 from exercisegen.fields import MAX_SIZE, Field, padding_field, stride_field
 from exercisegen.notation import fmt_pair
 from exercisegen.problems.base import (
@@ -188,9 +188,17 @@ class ConvMatrix(ProblemType[MatrixParams]):
         )
 
     def layout(self, params: MatrixParams) -> AnswerLayout:
-        """The matrix C, or the result grid."""
+        """The matrix C (rows named by output cell, columns by input cell), or the result grid."""
         answer = self.solve(params)[0]
-        return AnswerLayout(blocks=((len(answer), len(answer[0])),))
+        blocks = ((len(answer), len(answer[0])),)
+        if params.task != "matrix":
+            return AnswerLayout(blocks=blocks)
+        (h, w), (h_out, w_out) = params.input_size, params.output_size
+        return AnswerLayout(
+            blocks=blocks,
+            row_labels=tuple(cell_name("y", i, j) for i in range(h_out) for j in range(w_out)),
+            column_labels=tuple(cell_name("x", r, c) for r in range(h) for c in range(w)),
+        )
 
     def givens(self, params: MatrixParams) -> Givens:
         """The kernel (and x), stride and padding."""
@@ -212,12 +220,8 @@ class ConvMatrix(ProblemType[MatrixParams]):
             return ()
         size, w_out = params.input_size, params.output_size[1]
         s, p = params.stride, params.padding
-        text = (
-            f"Row r = i·{w_out} + j of C belongs to output cell (i, j). Its window starts at input row "
-            f"i·{s[0]} − {p[0]} and column j·{s[1]} − {p[1]}; kernel weight w[a][b] goes to column "
-            f"(row·{size[1]} + column) of the input cell it covers, and window cells in the padding are dropped."
-        )
-        out = [Explanation("text", "How C is built", text)]
+        row = matrix_row(size, params.kernel, s, p, (0, 0), w_out)
+        out = [Explanation("matrix_row", "How C is built: row 0, worked", row)]
         if params.vector is not None:
             k_h, k_w = len(params.kernel), len(params.kernel[0])
             rem = (size[0] + 2 * p[0] - k_h) % s[0], (size[1] + 2 * p[1] - k_w) % s[1]

@@ -200,21 +200,24 @@ class Design(ProblemType[DesignParams]):
             f"({params.input_size}−1)·{s} − 2·{p} + {d}·({k}−1) + {op} + 1 = {size}."
         )
 
-    def other_choices(self, params: DesignParams, limit: int = 5) -> list[tuple[int, ...]]:
-        """A few other valid choices (small values first), to show that the answer is not unique."""
-        found: list[tuple[int, ...]] = []
-        drawn = list(self.solve(params)[0][0])
+    def other_choices(self, params: DesignParams, limit: int = 3) -> list[tuple[int, ...]]:
+        """The simplest other valid choices: smallest stride first, then smallest padding (then
+        output_padding, then kernel size); a padding past the kernel's reach d·(k−1) only when no
+        choice without one exists."""
+        drawn = tuple(self.solve(params)[0][0])
+        d, o = params.dilation, params.output_size
         kernels = range(1, 8) if params.choose_kernel else [params.kernel_size]
-        for s in range(1, params.output_size + 2):
+        found: list[tuple[bool, int, int, int, int, tuple[int, ...]]] = []
+        for s in range(1, o + 2):
             for k in kernels:
-                for op in range(0, max(s, params.dilation)):
-                    for p in range(0, params.output_size + k):
+                for op in range(0, max(s, d)):
+                    for p in range(0, o + d * (k - 1) + 1):
                         choice = (k, s, p, op) if params.choose_kernel else (s, p, op)
-                        if self.is_valid_choice(params, list(choice)) and list(choice) != drawn:
-                            found.append(choice)
-                            if len(found) >= limit:
-                                return found
-        return found
+                        if choice != drawn and self.is_valid_choice(params, list(choice)):
+                            found.append((p > d * (k - 1), s, p, op, k, choice))
+        found.sort(key=lambda f: f[:5])
+        simple = [f[5] for f in found if not f[0]]
+        return simple[:limit] if simple else [f[5] for f in found[:1]]
 
     def explain(self, params: DesignParams, views: tuple[str, ...]) -> tuple[Explanation, ...]:
         """The size equation with the drawn choice, and other valid choices."""
@@ -235,12 +238,15 @@ class Design(ProblemType[DesignParams]):
         labels = params.labels
         others = self.other_choices(params)
         text = "One valid choice: " + ", ".join(f"{n} {v}" for n, v in zip(labels, self.solve(params)[0][0])) + "."
-        if others:
+        listed = "; ".join(", ".join(f"{n} {v}" for n, v in zip(labels, c)) for c in others)
+        k, d = params.kernel_size, params.dilation
+        if len(others) == 1 and not params.choose_kernel and others[0][1] > d * (k - 1):
             text += (
-                " Other valid choices include "
-                + "; ".join(", ".join(f"{n} {v}" for n, v in zip(labels, c)) for c in others)
-                + "."
+                f" Another valid choice: {listed} (every other choice crops more than the kernel's reach,"
+                f" padding > d\u00b7(k\u22121) = {d * (k - 1)})."
             )
+        elif others:
+            text += f" Other valid choices, simplest first: {listed}."
         return (Explanation("formula", "Output size", steps), Explanation("text", "Valid choices", text))
 
 

@@ -7,11 +7,19 @@ layout, the wording, its views and its mistakes.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from exercisegen.errors import ParameterError
-from exercisegen.explanations import Explanation, ShapeStep, matrix_fits, size_formula_steps
+from exercisegen.explanations import (
+    ChannelPart,
+    ChannelSum,
+    Explanation,
+    ShapeStep,
+    matrix_fits,
+    size_formula_steps,
+)
 from exercisegen.fields import (
     Field,
     channels_field,
@@ -367,31 +375,45 @@ class GridType(ProblemType[GridParams]):
         )
 
     def explain(self, params: GridParams, views: tuple[str, ...]) -> tuple[Explanation, ...]:
-        """The shape formula, then each requested view for every (input, output) channel pair."""
+        """The shape formula, then each requested view for every (input, output) channel pair, then
+        (several input channels) each output channel as the sum of its input channels' parts."""
         out: list[Explanation] = [Explanation("formula", "Output size", self.shape_steps(params))]
-        pairs = [
-            (f" (input channel {ci} \u2192 output channel {co})" if not params.single else "", params.input[ci], w)
-            for ci, co, w in self.channel_pairs(params)
-        ]
+        pairs = list(self.channel_pairs(params))
+        feeding = Counter(co for _, co, _ in pairs)  # output channel -> how many input channels feed it
         fits = matrix_fits(params.input_size, shape_of(self.solve(params))[0])
         for view in views:
-            for suffix, x, w in pairs:
+            for ci, co, w in pairs:
+                suffix = "" if params.single else f" (input channel {ci} \u2192 output channel {co})"
                 if view == "matrix" and not fits:
                     note = "The matrix view is left out: the matrix would be too large to print."
                     out.append(Explanation("text", "Matrix view" + suffix, note))
                     continue
-                explanation = self._view(view, x, w, params, suffix)
-                if explanation is not None:
-                    out.append(explanation)
-        if len(pairs) > 1:
-            out.append(
-                Explanation(
-                    "text",
-                    "Channels",
-                    "Each output channel is the sum of the contributions of the input channels in its group.",
-                )
-            )
+                explanation = self._view(view, params.input[ci], w, params, suffix)
+                if explanation is None:
+                    continue
+                if feeding[co] > 1:
+                    explanation = dataclasses.replace(
+                        explanation, result=f"input channel {ci}\u2019s part of output channel {co}"
+                    )
+                elif not params.single:
+                    explanation = dataclasses.replace(explanation, result=f"output channel {co}")
+                out.append(explanation)
+        out += [
+            Explanation("channel_sum", f"Output channel {total.out_channel}: the sum of its input channels", total)
+            for total in self.channel_sums(params)
+            if len(total.parts) > 1
+        ]
         return tuple(out)
+
+    def channel_sums(self, params: GridParams) -> tuple[ChannelSum, ...]:
+        """Every output channel as the cell-by-cell sum of what each input channel adds to it (each part
+        computed on its own, as a single-channel problem)."""
+        answer = self.solve(params)
+        parts: dict[int, list[ChannelPart]] = {co: [] for co in range(len(answer))}
+        for ci, co, w in self.channel_pairs(params):
+            alone = dataclasses.replace(params, input=(params.input[ci],), kernel=((w,),), groups=1)
+            parts[co].append(ChannelPart(ci, self.solve(alone)[0]))
+        return tuple(ChannelSum(co, tuple(parts[co]), answer[co]) for co in range(len(answer)))
 
     def view_args(self, params: GridParams) -> dict[str, Any]:
         """The step views' keyword arguments."""

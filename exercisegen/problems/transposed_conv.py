@@ -31,7 +31,7 @@ class TransposedConv(GridType):
     name = "transposed_conv"
     operation = "transposed"
     fields = grid_fields(transposed=True)
-    views = ("scatter", "gather", "matrix")
+    views = ("scatter", "gather", "matrix", "compact")
     default_views = ("scatter",)
 
     def _kernel_lead(self, c_in: int, c_out: int, groups: int) -> tuple[int, int]:
@@ -76,6 +76,9 @@ class TransposedConv(GridType):
         if view == "scatter":
             title = "Scatter: each input element stamps a scaled kernel" + suffix
             return Explanation("scatter", title, scatter_view(x, w, **kw))
+        if view == "compact":
+            title = "All stamps in one table, then the crop" + suffix
+            return Explanation("scatter_compact", title, scatter_view(x, w, **kw))
         if view == "gather":
             title = "Gather: zero-insert, border, rotated kernel" + suffix
             return Explanation("gather", title, gather_view(x, w, **kw))

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from exercisegen.render.styles import (
     BLACK,
@@ -26,6 +26,7 @@ from exercisegen.render.styles import (
     FONT,
     HATCH,
     INK_FAINT,
+    WHITE,
 )
 
 CAPTION_SIZE = 8.0
@@ -59,39 +60,46 @@ def text_cell(text: str, **marks: Any) -> GridCell:
 
 @lru_cache(maxsize=1 << 16)
 def fit_text(
-    parts: tuple[str, ...], joiner: str, font: str, width: float, height: float, max_size: float
+    parts: tuple[str, ...],
+    joiner: str,
+    font: str,
+    width: float,
+    height: float,
+    max_size: float,
+    floor: float = 0.0,
 ) -> tuple[float, tuple[str, ...], tuple[float, ...]]:
     """The largest font size (<= max_size) and line breaks (between parts) that fit the text in a box,
-    with each line's width at size 1."""
+    with each line's width at size 1. A sum is broken only at its `+` signs, which end the broken lines,
+    and earlier lines never hold fewer terms than later ones ("1+2+" / "3+4", never "1+" / "2+3").
+    Another line is taken only when it buys a clearly larger font, or any larger one while the font is
+    under `floor`."""
     if not parts:
         return max_size, (), ()
     best: tuple[float, tuple[str, ...], tuple[float, ...]] = (0.0, (), ())
     glue = joiner.rstrip()
-    total = stringWidth(joiner.join(parts), font, 1.0)
     for n in range(1, len(parts) + 1):
-        lines = _break(parts, joiner, glue, font, total / n, n)
+        lines = _break(parts, joiner, glue, n)
         widths = tuple(stringWidth(line, font, 1.0) for line in lines)
         widest = max(widths)
-        size = min(max_size, width / widest if widest else max_size, height / (len(lines) * LEADING))
-        if size > best[0] * 1.12:  # another line only when it buys a clearly larger font
+        tallest = height / (len(lines) * LEADING)  # the size the height allows
+        size = min(max_size, width / widest if widest else max_size, tallest)
+        if size > best[0] * 1.12 or (best[0] < floor and size > best[0]):
             best = (size, lines, widths)
-        elif n > 1:
-            break  # more lines only get smaller from here on
+        if tallest <= size:
+            break  # the height limits the size: more lines only get smaller
     return best
 
 
-def _break(parts: tuple[str, ...], joiner: str, glue: str, font: str, target: float, n: int) -> tuple[str, ...]:
-    """Greedy line breaks of about `target` width (at size 1), at most `n` lines; `glue` ends broken lines."""
-    lines: list[list[str]] = [[]]
-    for part in parts:
-        current = lines[-1]
-        trial = joiner.join(current + [part])
-        if current and stringWidth(trial, font, 1.0) > target * 1.05 and len(lines) < n:
-            lines.append([part])
-        else:
-            current.append(part)
-    texts = [joiner.join(line) for line in lines]
-    return tuple(t + glue if i < len(texts) - 1 and glue else t for i, t in enumerate(texts))
+def _break(parts: tuple[str, ...], joiner: str, glue: str, n: int) -> tuple[str, ...]:
+    """`parts` in `n` lines of as equal a count of parts as can be, the extra parts on the first lines;
+    `glue` (the joiner's sign) ends every line but the last."""
+    per_line, extra = divmod(len(parts), n)
+    lines, start = [], 0
+    for i in range(n):
+        stop = start + per_line + (1 if i < extra else 0)
+        lines.append(joiner.join(parts[start:stop]))
+        start = stop
+    return tuple(line + glue if i < n - 1 else line for i, line in enumerate(lines))
 
 
 def _caption_lines(caption: str, width: float) -> list[str]:
@@ -140,8 +148,10 @@ class CellGrid(Flowable):
         row_labels: Sequence[str] = (),
         col_labels: Sequence[str] = (),
         caption_width: float = MIN_CAPTION_WIDTH,
+        min_font: float = 0.0,
     ):
         super().__init__()
+        self.min_font = min_font  # prefer more lines over a font below this (see fit_text)
         self.cells = [list(row) for row in cells]
         self.rows = len(self.cells)
         self.cols = len(self.cells[0]) if self.cells else 0
@@ -192,9 +202,7 @@ class CellGrid(Flowable):
                 _hatch(canv, x, y, col_x[c1] - col_x[c0], h)
         # Text, centred; long sums broken between terms and shrunk to fit (one text object per grid).
         pad_y = 1.2
-        text = canv.beginText()
-        font_state: tuple[str, float] = ("", 0.0)
-        faint_state: bool | None = None
+        placed = []
         for r, row in enumerate(self.cells):
             for c, cell in enumerate(row):
                 if not cell.parts:
@@ -203,20 +211,33 @@ class CellGrid(Flowable):
                 x, y, cw, ch = box(r, c)
                 font = BOLD if cell.bold else FONT
                 size, lines, widths = fit_text(
-                    cell.parts, cell.joiner, font, cw - 2 * pad_x, ch - 2 * pad_y, self.max_font
+                    cell.parts, cell.joiner, font, cw - 2 * pad_x, ch - 2 * pad_y, self.max_font, self.min_font
                 )
-                if font_state != (font, size):
-                    text.setFont(font, size)
-                    font_state = (font, size)
-                if faint_state != cell.faint:
-                    text.setFillColor(INK_FAINT if cell.faint else BLACK)
-                    faint_state = cell.faint
                 lead = size * LEADING
                 baseline = y + ch / 2 + lead * len(lines) / 2 - lead + (lead - size) / 2 + size * 0.22
-                for line, width in zip(lines, widths):
-                    text.setTextOrigin(x + (cw - width * size) / 2, baseline)
-                    text.textLine(line)  # (textOut would measure the string again)
-                    baseline -= lead
+                placed.append((cell, font, size, x, cw, baseline, lines, widths))
+        if hatched:
+            # a white box behind every number on the hatching keeps its minus sign legible
+            canv.setFillColor(WHITE)
+            for cell, _, size, x, cw, baseline, _lines, widths in placed:
+                if cell.hatched:
+                    for i, width in enumerate(widths):
+                        y = baseline - i * size * LEADING - size * 0.25
+                        canv.rect(x + (cw - width * size) / 2 - 1, y, width * size + 2, size * 1.05, stroke=0, fill=1)
+        text = canv.beginText()
+        font_state: tuple[str, float] = ("", 0.0)
+        faint_state: bool | None = None
+        for cell, font, size, x, cw, baseline, lines, widths in placed:
+            if font_state != (font, size):
+                text.setFont(font, size)
+                font_state = (font, size)
+            if faint_state != cell.faint:
+                text.setFillColor(INK_FAINT if cell.faint else BLACK)
+                faint_state = cell.faint
+            for line, width in zip(lines, widths):
+                text.setTextOrigin(x + (cw - width * size) / 2, baseline)
+                text.textLine(line)  # (textOut would measure the string again)
+                baseline -= size * LEADING
         canv.drawText(text)
         # Grid lines.
         canv.setStrokeColor(BLACK)
@@ -295,12 +316,17 @@ class AnswerGrid(Flowable):
         labels: Sequence[str] = (),
         values: Sequence[Sequence[str]] | None = None,
         bands: Sequence[_Band] | None = None,
+        row_labels: Sequence[str] = (),
     ):
         super().__init__()
         self.problem_id = problem_id
         self.block = block
         self.n_rows, self.n_cols = rows, cols
         self.labels = list(labels)
+        self.row_labels = list(row_labels)
+        self.row_label_width = (
+            max(stringWidth(label, FONT, LABEL_SIZE) for label in self.row_labels) + 3 if self.row_labels else 0.0
+        )
         self.values = values
         self.title = title
         self.max_width, self.max_height = max_width, max_height
@@ -315,7 +341,7 @@ class AnswerGrid(Flowable):
 
     def _cut(self) -> list[_Band]:
         """Bands of at most as many columns as fit the width and rows as fit a page."""
-        per_row = max(1, int(self.max_width // self.box_width))
+        per_row = max(1, int((self.max_width - self.row_label_width) // self.box_width))
         title_room = 2 * CAPTION_LEADING + self.label_height + 4
         per_col = max(1, int((self.max_height - title_room) // self.box_height))
         bands = []
@@ -345,7 +371,7 @@ class AnswerGrid(Flowable):
             h += (band.rows[1] - band.rows[0]) * self.box_height
             self.band_heights.append(h + (4 if i < len(self.bands) - 1 else 0))
             cols = band.cols[1] - band.cols[0]
-            width = max(width, cols * self.box_width, stringWidth(caption, BOLD, CAPTION_SIZE))
+            width = max(width, self.row_label_width + cols * self.box_width, stringWidth(caption, BOLD, CAPTION_SIZE))
         self.width = width
         self.height = sum(self.band_heights)
 
@@ -378,6 +404,7 @@ class AnswerGrid(Flowable):
             labels=self.labels,
             values=self.values,
             bands=bands,
+            row_labels=self.row_labels,
         )
 
     def draw(self) -> None:
@@ -396,25 +423,30 @@ class AnswerGrid(Flowable):
                 canv.drawString(0, y - CAPTION_SIZE, caption)
                 y -= CAPTION_LEADING + 2
             (r0, r1), (c0, c1) = band.rows, band.cols
+            x0 = self.row_label_width
             if self.labels:
                 canv.setFont(FONT, LABEL_SIZE)
                 for c in range(c0, c1):
-                    canv.drawCentredString((c - c0 + 0.5) * bw, y - LABEL_SIZE, self.labels[c])
+                    canv.drawCentredString(x0 + (c - c0 + 0.5) * bw, y - LABEL_SIZE, self.labels[c])
                 y -= self.label_height
+            if self.row_labels:
+                canv.setFont(FONT, LABEL_SIZE)
+                for r in range(r0, r1):
+                    canv.drawRightString(x0 - 2, y - (r - r0 + 0.5) * bh - LABEL_SIZE * 0.35, self.row_labels[r])
             # Boxes, slightly heavier than step grids so they read as "write here".
             canv.setStrokeColor(BLACK)
             canv.setLineWidth(0.9)
             path = canv.beginPath()
             for r in range(r1 - r0 + 1):
-                path.moveTo(0, y - r * bh)
-                path.lineTo((c1 - c0) * bw, y - r * bh)
+                path.moveTo(x0, y - r * bh)
+                path.lineTo(x0 + (c1 - c0) * bw, y - r * bh)
             for c in range(c1 - c0 + 1):
-                path.moveTo(c * bw, y)
-                path.lineTo(c * bw, y - (r1 - r0) * bh)
+                path.moveTo(x0 + c * bw, y)
+                path.lineTo(x0 + c * bw, y - (r1 - r0) * bh)
             canv.drawPath(path, stroke=1, fill=0)
             for r in range(r0, r1):
                 for c in range(c0, c1):
-                    x = (c - c0) * bw
+                    x = x0 + (c - c0) * bw
                     yy = y - (r - r0 + 1) * bh
                     if self.values is not None:
                         size, _, widths = fit_text((self.values[r][c],), "", BOLD, bw - 4, bh - 3, 11.0)
@@ -490,6 +522,26 @@ class FlowRow(Flowable):
             for item, x, h in line:
                 item.drawOn(self.canv, x, y - h)
             y -= line_height + self.gap_y
+
+
+def flow_lines(items: Sequence[Flowable], width: float, *, gap_x: float, gap_y: float) -> list[Flowable]:
+    """`items` packed left to right into lines of at most `width`: one FlowRow per line, a gap between
+    lines. (Separate lines let a heading be kept together with the first line only.)"""
+    lines: list[list[Flowable]] = []
+    x = width + 1.0
+    for item in items:
+        w, _ = item.wrap(width, 1e6)
+        if x + w > width:
+            lines.append([])
+            x = 0.0
+        lines[-1].append(item)
+        x += w + gap_x
+    out: list[Flowable] = []
+    for i, line in enumerate(lines):
+        if i:
+            out.append(Spacer(1, gap_y))
+        out.append(FlowRow(line, gap_x=gap_x, gap_y=gap_y))
+    return out
 
 
 class LinesBlock(Flowable):

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from exercisegen.notation import fmt_number
 from exercisegen.problems.base import AnswerLayout
 from exercisegen.render.fonts import safe
-from exercisegen.render.grids import AnswerGrid, CellGrid, text_cell
+from exercisegen.render.grids import LABEL_SIZE, AnswerGrid, CellGrid, text_cell
 from exercisegen.render.styles import (
     BODY,
     BOX_HEIGHT,
@@ -92,11 +92,12 @@ HIDDEN_SHAPE_NOTE = (
 )
 
 
-def answer_box_width(cols: int, frame: Frame) -> float:
-    """12 mm boxes, narrower (down to 9 mm) when a row of them would not fit the page."""
-    if cols * BOX_WIDTH <= frame.width:
+def answer_box_width(cols: int, frame: Frame, reserved: float = 0.0) -> float:
+    """12 mm boxes, narrower (down to 9 mm) when a row of them (and `reserved` room for row labels)
+    would not fit the page."""
+    if cols * BOX_WIDTH + reserved <= frame.width:
         return BOX_WIDTH
-    return max(BOX_MIN_WIDTH, frame.width / cols)
+    return max(BOX_MIN_WIDTH, (frame.width - reserved) / cols)
 
 
 def answer_grids(
@@ -112,19 +113,23 @@ def answer_grids(
         if not layout.reveal_shape and values is None:
             rows, cols = layout.canvas  # the size is part of the question: do not draw it
         block_title = layout.block_titles[b] if b < len(layout.block_titles) else ""
+        labels = layout.labels or layout.column_labels
+        row_labels = [safe(label) for label in layout.row_labels]
+        reserved = max((stringWidth(label, FONT, LABEL_SIZE) + 3 for label in row_labels), default=0.0)
         grids.append(
             AnswerGrid(
                 problem.id,
                 b,
                 rows,
                 cols,
-                box_width=answer_box_width(cols, frame),
+                box_width=answer_box_width(cols, frame, reserved),
                 box_height=BOX_HEIGHT,
                 max_width=frame.width,
                 max_height=frame.height,
                 title=safe(f"{title}: {block_title}" if block_title else title),
-                labels=[safe(label) for label in layout.labels] if layout.labels else (),
+                labels=[safe(label) for label in labels] if labels else (),
                 values=values[b] if values is not None else None,
+                row_labels=row_labels,
             )
         )
     return grids

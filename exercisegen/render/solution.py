@@ -1,7 +1,9 @@
 """Solutions: per problem the answer, the output-size formula filled in, and the step views.
 
-The views come as data from the problem types (`explain`); this module only draws them: scatter
-step tables in the slides' style, the crop, the gather view, the matrix view, conv windows.
+The views come as data from the problem types (`explain`); this module only draws them: the step
+tables (`step_tables.py`), the gather view, the matrix view (C cut into legible bands), conv windows,
+a worked row of C. A view's heading is kept on one page with the first part of its drawing; the size
+formula and short notes stay on the page of the problem's answer.
 """
 
 from __future__ import annotations
@@ -12,18 +14,17 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
-from exercisegen.explanations import Explanation, ShapeStep
-from exercisegen.notation import DOT, MINUS, TIMES, fmt_factor, fmt_number, fmt_terms
+from exercisegen.explanations import Explanation, MatrixRow, ShapeStep, cell_name
+from exercisegen.notation import DOT, MINUS, TIMES, fmt_factor, fmt_number
 from exercisegen.render.extra_views import extra_flowables
 from exercisegen.render.fonts import safe
 from exercisegen.render.grids import (
     CAPTION_LEADING,
     EMPTY,
+    LABEL_SIZE,
     CellGrid,
     FlowRow,
-    GridCell,
     LinesBlock,
-    fit_text,
     text_cell,
 )
 from exercisegen.render.problem_parts import (
@@ -34,8 +35,14 @@ from exercisegen.render.problem_parts import (
     problem_top,
     set_instructions,
 )
+from exercisegen.render.step_tables import (
+    MIN_FONT,
+    channel_sum_tables,
+    compact_scatter_tables,
+    compact_window_tables,
+    scatter_tables,
+)
 from exercisegen.render.styles import (
-    BOLD,
     FONT,
     FORMULA,
     NOTE,
@@ -45,15 +52,8 @@ from exercisegen.render.styles import (
     frame_for,
     para_text,
 )
-from exercisegen.steps import CropStep, GatherView, Grid, MatrixView, ScatterView, WindowView
+from exercisegen.steps import GatherView, MatrixView, WindowView
 from exercisegen.variants import Key, Problem, Variant
-
-STEP_FONT = 7.5  # largest font inside step-grid cells
-STEP_MIN_FONT = 6.5  # side-by-side step grids only while every sum stays at least this large
-STEP_MIN_CELL = 7 * mm
-STEP_ROW = 6.5 * mm  # height of a one-line row
-STEP_PAD = 5.6  # horizontal room around a cell's text (clear of the thick frame)
-STEP_GAP = 5 * mm
 
 
 def _answer_values(problem: Problem) -> list[list[list[str]]]:
@@ -61,177 +61,12 @@ def _answer_values(problem: Problem) -> list[list[list[str]]]:
     return [[[safe(fmt_number(v)) for v in row] for row in block] for block in problem.answer]
 
 
-# ---------------------------------------------------------------- scatter and crop
-
-
-def _term_parts(cell_terms: Sequence[Any], short: bool) -> tuple[tuple[str, ...], str]:
-    """A cell's products as separate parts (for line breaking) and the joiner between them."""
-    if short:
-        return tuple(safe(fmt_factor(t.x)) for t in cell_terms), "+"
-    return tuple(safe(f"{fmt_factor(t.x)}{DOT}{fmt_factor(t.w)}") for t in cell_terms), " + "
-
-
-def _capped_widths(natural: Sequence[float], room: float) -> list[float]:
-    """Column widths that fit `room`: the widest columns are capped at one common width."""
-    if sum(natural) <= room:
-        return list(natural)
-    low, high = 0.0, max(natural)
-    for _ in range(30):
-        cap = (low + high) / 2
-        if sum(min(n, cap) for n in natural) > room:
-            high = cap
-        else:
-            low = cap
-    return [min(n, low) for n in natural]
-
-
-def _line_count(parts: tuple[str, ...], joiner: str, width: float) -> int:
-    """Lines needed for a sum at the step font, breaking between terms."""
-    glue = joiner.rstrip()
-    lines, current = 1, ""
-    for part in parts:
-        trial = f"{current}{joiner}{part}{glue}" if current else f"{part}{glue}"
-        if current and stringWidth(trial, BOLD, STEP_FONT) > width:
-            lines, current = lines + 1, part
-        else:
-            current = f"{current}{joiner}{part}" if current else part
-    return lines
-
-
-def _step_layout(view: ScatterView, frame: Frame) -> tuple[list[float], list[float]]:
-    """Column widths and row heights shared by a view's step grids: each column as wide as its longest
-    sum (capped), long sums broken into lines; as many grids side by side as keeps the sequence short
-    while every sum stays legible."""
-    grid = view.steps[-1].grid  # the fullest grid: every cell has all of its terms
-    short = view.kernel_all_ones
-    texts = [[_term_parts(cell.terms, short) if cell.terms else None for cell in row] for row in grid]
-    natural = [
-        max(
-            [STEP_MIN_CELL]
-            + [stringWidth(t[1].join(t[0]), BOLD, STEP_FONT) + STEP_PAD for t in (row[c] for row in texts) if t]
-        )
-        for c in range(len(grid[0]))
-    ]
-    candidates = []
-    for per_row in (4, 3, 2, 1):
-        room = (frame.width - STEP_GAP * (per_row - 1)) / per_row
-        widths = _capped_widths(natural, room)
-        if min(widths) < STEP_MIN_CELL and per_row > 1:
-            continue
-        heights = []
-        smallest = STEP_FONT
-        for row in texts:
-            lines = max([1] + [_line_count(t[0], t[1], widths[c] - STEP_PAD) for c, t in enumerate(row) if t])
-            height = max(STEP_ROW, lines * STEP_FONT * 1.15 + 4.5)
-            heights.append(height)
-            for c, t in enumerate(row):
-                if t:
-                    size, _, _ = fit_text(t[0], t[1], BOLD, widths[c] - 5.2, height - 2.4, STEP_FONT)
-                    smallest = min(smallest, size)
-        count = -(-len(view.steps) // per_row)
-        total = count * (sum(heights) + 2 * CAPTION_LEADING)
-        candidates.append((smallest < STEP_MIN_FONT, round(total / 30), -per_row, widths, heights))
-    _, _, _, widths, heights = min(candidates, key=lambda c: c[:3])
-    return widths, heights
-
-
-def _terms_grid(
-    grid: Grid, short: bool, touched: set[tuple[int, int]], caption: str, size: tuple[list[float], list[float]]
-) -> CellGrid:
-    """One step's running grid: each cell's terms, the cells this step touches framed and bold."""
-    cells = []
-    for r, row in enumerate(grid):
-        out_row = []
-        for c, cell in enumerate(row):
-            if not cell.terms:
-                out_row.append(GridCell(boxed=(r, c) in touched))
-                continue
-            parts, joiner = _term_parts(cell.terms, short)
-            marked = (r, c) in touched
-            out_row.append(GridCell(parts=parts, joiner=joiner, bold=marked, boxed=marked))
-        cells.append(out_row)
-    return CellGrid(cells, cell_width=size[0], cell_height=size[1], caption=caption, max_font=STEP_FONT)
-
-
-def _crop_flowables(crop: CropStep) -> list[Flowable]:
-    """The full output with cut rows/columns greyed and hatched, output_padding cells dashed; then the kept grid."""
-    removed_r, removed_c = set(crop.removed_rows), set(crop.removed_cols)
-    extra_r, extra_c = set(crop.extra_rows), set(crop.extra_cols)
-    values = [[safe(fmt_number(cell.value)) for cell in row] for row in crop.full]
-    width = grid_cell_width([[[c.value for c in row] for row in crop.full]], size=9.5, minimum=7 * mm)
-    cells = []
-    for r, row in enumerate(values):
-        out_row = []
-        for c, text in enumerate(row):
-            cut = r in removed_r or c in removed_c
-            out_row.append(
-                text_cell(
-                    text,
-                    fill="removed" if cut else "",
-                    hatched=cut,
-                    faint=cut,
-                    dashed=(not cut) and (r in extra_r or c in extra_c),
-                )
-            )
-        cells.append(out_row)
-    row_labels = ["cut" if r in removed_r else ("+op" if r in extra_r else "") for r in range(len(values))]
-    col_labels = ["cut" if c in removed_c else ("+op" if c in extra_c else "") for c in range(len(values[0]))]
-    nothing_cut = not removed_r and not removed_c
-    if nothing_cut and not extra_r and not extra_c:
-        caption = "Sum of all steps = the output (padding 0: nothing is cut)"
-        full = CellGrid(cells, cell_width=width, cell_height=6.5 * mm, caption=caption)
-        return [full]
-    caption = "Sum of all steps; hatched rows/columns are cut by padding"
-    if extra_r or extra_c:
-        caption += ", dashed cells are kept by output_padding"
-    full = CellGrid(
-        cells,
-        cell_width=width,
-        cell_height=6.5 * mm,
-        caption=caption,
-        row_labels=row_labels,
-        col_labels=col_labels,
-        caption_width=60 * mm,
-    )
-    kept = CellGrid(
-        [[text_cell(safe(fmt_number(c.value)), bold=True) for c in row] for row in crop.output],
-        cell_width=width,
-        cell_height=6.5 * mm,
-        caption="Kept grid = the output",
-    )
-    return [full, kept]
-
-
-def scatter_flowables(view: ScatterView, frame: Frame) -> list[Flowable]:
-    """Step 1..n running grids (terms in each cell, this step's cells framed and bold), then the crop."""
-    short = view.kernel_all_ones
-    legend = (
-        "Each cell lists what has been added into it so far"
-        + (" (the kernel is all ones, so only the input values are written)" if short else " (input · weight)")
-        + ". Framed, bold cells: where this step's scaled kernel lands. Blank cells: nothing yet."
-    )
-    size = _step_layout(view, frame)
-    grids = [
-        _terms_grid(
-            step.grid,
-            short,
-            set(step.touched),
-            safe(f"Step {step.number}: input[{step.row}][{step.col}] = {fmt_number(step.value)}"),
-            size,
-        )
-        for step in view.steps
-    ]
-    items: list[Flowable] = [Paragraph(para_text(legend), NOTE), Spacer(1, 1.5 * mm)]
-    items.append(FlowRow(grids, gap_x=STEP_GAP, gap_y=4 * mm))
-    items.append(Spacer(1, 3 * mm))
-    items.append(FlowRow(_crop_flowables(view.crop), gap_x=9 * mm))
-    return items
-
-
 # ---------------------------------------------------------------- gather, matrix, window
 
+Parts = tuple[list[Flowable], list[Flowable]]  # (kept with the view's heading, the rest)
 
-def gather_flowables(view: GatherView, stride: tuple[int, int]) -> list[Flowable]:
+
+def gather_flowables(view: GatherView, stride: tuple[int, int], result: str) -> Parts:
     """Zero-inserted input (inserted zeros grey), bordered input (border shaded, input values bold),
     kernel, rotated kernel, result."""
     top, left, bottom, right = view.border
@@ -262,9 +97,9 @@ def gather_flowables(view: GatherView, stride: tuple[int, int]) -> list[Flowable
         ),
         matrix_grid(view.kernel, "kernel", width),
         matrix_grid(view.rotated_kernel, "3. kernel rotated by 180\u00b0", width),
-        matrix_grid(view.output, f"4. slide it with stride 1{dil}: output", width, max_font=10),
+        matrix_grid(view.output, f"4. slide it with stride 1{dil}: {result}", width, max_font=10),
     ]
-    return [FlowRow(grids, gap_x=6 * mm, gap_y=4 * mm)]
+    return [FlowRow(grids, gap_x=6 * mm, gap_y=4 * mm)], []
 
 
 def _vector_grid(values: Sequence[Any], caption: str, frame: Frame) -> CellGrid:
@@ -277,37 +112,108 @@ def _vector_grid(values: Sequence[Any], caption: str, frame: Frame) -> CellGrid:
     return CellGrid(cells, cell_width=cell_w, cell_height=6 * mm, caption=safe(caption), max_font=8.5)
 
 
-def matrix_flowables(view: MatrixView, frame: Frame) -> list[Flowable]:
-    """C (zeros grey), vec(input), the product and the reshaped output."""
+MATRIX_FONT = 7.5  # entries of C
+MATRIX_ROW = 4.2 * mm  # room for one line at MATRIX_FONT
+
+
+def _bands(count: int, per_band: int) -> list[tuple[int, int]]:
+    """[start, stop) ranges of at most `per_band` covering `count`, as equal as can be."""
+    parts = -(-count // per_band)
+    size = -(-count // parts)
+    return [(start, min(count, start + size)) for start in range(0, count, size)]
+
+
+def matrix_c_grids(view: MatrixView, frame: Frame) -> tuple[list[Flowable], str]:
+    """C with every row named by its output cell (y..) and column by its input cell (x..), cut into as
+    few bands of rows and columns as keep every entry at MATRIX_FONT; and a note when it is cut."""
     rows, cols = len(view.matrix), len(view.matrix[0])
+    (ih, iw), (oh, ow) = view.conv_input_shape, view.conv_output_shape
+    row_names = [cell_name("y", i, j) for i in range(oh) for j in range(ow)][:rows]
+    col_names = [cell_name("x", r, c) for r in range(ih) for c in range(iw)][:cols]
     texts = [[safe(fmt_number(v)) for v in row] for row in view.matrix]
-    widest = max(stringWidth(t, FONT, 8) for row in texts for t in row)
-    cell_w = min(8 * mm, max(4.2 * mm, widest + 2 * mm), frame.width / cols)
-    cell_h = min(5.2 * mm, (frame.height - 40) / rows)  # a big C shrinks rather than overflow the page
-    cells = [[text_cell(t, faint=(v == 0)) for t, v in zip(trow, vrow)] for trow, vrow in zip(texts, view.matrix)]
-    ci, co = view.conv_input_shape, view.conv_output_shape
-    caption = (
-        f"C: {rows}{TIMES}{cols} (conv {ci[0]}{TIMES}{ci[1]} \u2192 {co[0]}{TIMES}{co[1]}); "
-        "row = output cell, column = input cell, both numbered row by row"
+    widest = max(
+        [stringWidth(t, FONT, MATRIX_FONT) for row in texts for t in row]
+        + [stringWidth(n, FONT, LABEL_SIZE) for n in col_names]
     )
-    c_grid = CellGrid(
-        cells, cell_width=cell_w, cell_height=cell_h, caption=safe(caption), max_font=8, caption_width=90 * mm
+    cell_w = widest + 2.4 * mm
+    label_w = max(stringWidth(n, FONT, LABEL_SIZE) for n in row_names) + 3
+    per_band_cols = max(1, int((frame.width - label_w) // cell_w))
+    per_band_rows = max(1, int((frame.height - 4 * CAPTION_LEADING - LABEL_SIZE - 6 * mm) // MATRIX_ROW))
+    col_bands, row_bands = _bands(cols, per_band_cols), _bands(rows, per_band_rows)
+    grids: list[Flowable] = []
+    for r0, r1 in row_bands:
+        for c0, c1 in col_bands:
+            cells = [
+                [text_cell(texts[r][c], faint=view.matrix[r][c] == 0) for c in range(c0, c1)] for r in range(r0, r1)
+            ]
+            where = []
+            if len(row_bands) > 1:
+                where.append(f"rows {r0 + 1}\u2013{r1}")
+            if len(col_bands) > 1:
+                where.append(f"columns {c0 + 1}\u2013{c1}")
+            caption = "C" + (f", {', '.join(where)}" if where else "")
+            grids.append(
+                CellGrid(
+                    cells,
+                    cell_width=cell_w,
+                    cell_height=MATRIX_ROW,
+                    caption=safe(caption),
+                    max_font=MATRIX_FONT,
+                    row_labels=row_names[r0:r1],
+                    col_labels=col_names[c0:c1],
+                    caption_width=20 * mm,
+                )
+            )
+    parts = len(grids)
+    note = "" if parts == 1 else f" C is printed in {parts} parts so that every entry stays legible."
+    return grids, note
+
+
+def matrix_flowables(view: MatrixView, frame: Frame, result: str) -> Parts:
+    """C (zeros grey, rows and columns named), vec(input), the product and the reshaped output."""
+    rows, cols = len(view.matrix), len(view.matrix[0])
+    ci, co = view.conv_input_shape, view.conv_output_shape
+    grids, cut_note = matrix_c_grids(view, frame)
+    intro = Paragraph(
+        para_text(
+            f"C: {rows}{TIMES}{cols} (conv {ci[0]}{TIMES}{ci[1]} \u2192 {co[0]}{TIMES}{co[1]}); row = output "
+            "cell y of the convolution, column = its input cell x, both numbered row by row." + cut_note
+        ),
+        NOTE,
     )
     what = f"C\u1d40{DOT}vec(input)" if view.transposed else f"C{DOT}vec(input)"
     out_w = grid_cell_width([view.output], size=10)
-    return [
-        c_grid,
+    rest: list[Flowable] = [
         Spacer(1, 3 * mm),
         _vector_grid(view.vector, "vec(input)", frame),
         Spacer(1, 2 * mm),
         _vector_grid(view.product, f"{what} (reshaped below)", frame),
         Spacer(1, 2 * mm),
-        matrix_grid(view.output, "output", out_w, max_font=10),
+        matrix_grid(view.output, result, out_w, max_font=10),
     ]
+    more: list[Flowable] = [Spacer(1, 3 * mm), FlowRow(grids[1:])] if grids[1:] else []
+    return [intro, Spacer(1, 1 * mm), grids[0]], [*more, *rest]
 
 
-def window_flowables(view: WindowView) -> list[Flowable]:
-    """Padded input (padding shaded), kernel, one line per output cell, the output."""
+def _wrapped_sum(head: str, parts: Sequence[str], tail: str, width: float, size: float) -> list[str]:
+    """`head` + the terms joined by ` + ` + `tail` as lines of at most `width`, broken only after a `+`."""
+    lines, current = [], head
+    for i, part in enumerate(parts):
+        piece = part + (" +" if i < len(parts) - 1 else tail)
+        trial = f"{current} {piece}" if current else piece
+        if current != head and stringWidth(trial, FONT, size) > width:
+            lines.append(current)
+            current = "      " + piece
+        else:
+            current = trial
+    return [*lines, current]
+
+
+WINDOW_FONT = 8.0
+
+
+def window_flowables(view: WindowView, frame: Frame, result: str) -> Parts:
+    """Padded input (padding shaded), kernel, one line per output cell (long sums wrapped at `+`), the output."""
     ph, pw = view.padding
     h, w = len(view.padded), len(view.padded[0])
     width = grid_cell_width([view.padded, view.kernel, view.output], size=9.5, minimum=6.5 * mm)
@@ -317,12 +223,14 @@ def window_flowables(view: WindowView) -> list[Flowable]:
         return {"fill": "light", "faint": True} if in_padding else {}
 
     padded = matrix_grid(view.padded, "padded input (padding shaded)" if (ph or pw) else "input", width, padding_marks)
-    grids = [padded, matrix_grid(view.kernel, "kernel (not flipped)", width), matrix_grid(view.output, "output", width)]
-    lines = [
-        safe(f"out[{s.row}][{s.col}] = {fmt_terms([(t.x, t.w) for t in s.terms], short=False)} = {fmt_number(s.value)}")
-        for s in view.steps
-    ]
-    return [FlowRow(grids, gap_x=7 * mm), Spacer(1, 2 * mm), LinesBlock(lines, font_size=8.0, min_size=6.5)]
+    grids = [padded, matrix_grid(view.kernel, "kernel (not flipped)", width), matrix_grid(view.output, result, width)]
+    lines = []
+    for s in view.steps:
+        terms = [safe(f"{fmt_factor(t.x)}{DOT}{fmt_factor(t.w)}") for t in s.terms]
+        head, tail = f"out[{s.row}][{s.col}] =", safe(f" = {fmt_number(s.value)}")
+        lines += _wrapped_sum(head, terms, tail, frame.width, WINDOW_FONT)
+    block = LinesBlock(lines, font_size=WINDOW_FONT, min_size=MIN_FONT)
+    return [FlowRow(grids, gap_x=7 * mm)], [Spacer(1, 2 * mm), block]
 
 
 def formula_flowables(steps: Sequence[ShapeStep]) -> list[Flowable]:
@@ -335,32 +243,90 @@ def formula_flowables(steps: Sequence[ShapeStep]) -> list[Flowable]:
     return items
 
 
-MIN_VIEW_SPACE = 70 * mm  # room needed below a step-view heading, else it starts on the next page
+def matrix_row_flowables(row: MatrixRow) -> list[Flowable]:
+    """Row `row.row` of C worked out: where the window starts, each kernel weight's input cell and column."""
+    (i, j), (top, left), (s, p) = row.out_cell, row.start, (row.stride, row.padding)
+    width = row.input_size[1]
+    text = (
+        f"Row {row.row} of C belongs to output cell {cell_name('y', i, j)}. Its window starts at input row "
+        f"{i}{DOT}{s[0]} {MINUS} {p[0]} = {fmt_number(top)} and column {j}{DOT}{s[1]} {MINUS} {p[1]} = "
+        f"{fmt_number(left)}. Kernel weight w[a][b] covers the input cell (row + a, column + b) and is written "
+        f"into column row{DOT}{width} + column of C; weights that fall on the padding are dropped. Every row "
+        "is built the same way from its own window."
+    )
+    header = ["kernel weight", "value", "covers input cell", "column of C"]
+    columns = []
+    for e in row.entries:
+        if e.cell is None or e.column is None:
+            covers, column = "padding", "dropped"
+        else:
+            covers, column = cell_name("x", *e.cell), f"{e.cell[0]}{DOT}{width}+{e.cell[1]} = {e.column}"
+        columns.append([f"w[{e.a}][{e.b}]", fmt_number(e.weight), covers, column])
+    cell_w = max(stringWidth(safe(t), FONT, 8.5) for col in columns for t in col) + 3 * mm
+    cells = [[text_cell(safe(col[k]), bold=k == 3 and col[k] != "dropped") for col in columns] for k in range(4)]
+    table = CellGrid(cells, cell_width=cell_w, cell_height=5.5 * mm, row_labels=header, max_font=8.5)
+    h_in = row.input_size[0]
+    names = [cell_name("x", r, c) for r in range(h_in) for c in range(width)]
+    values_w = max([stringWidth(n, FONT, LABEL_SIZE) for n in names] + [stringWidth("\u22129", FONT, 9)]) + 2.5 * mm
+    c_row = CellGrid(
+        [[text_cell(safe(fmt_number(v)), faint=v == 0) for v in row.values]],
+        cell_width=values_w,
+        cell_height=6 * mm,
+        caption=f"row {row.row} of C",
+        row_labels=[cell_name("y", i, j)],
+        col_labels=names,
+        max_font=9,
+    )
+    return [Paragraph(para_text(text), SMALL), Spacer(1, 2 * mm), FlowRow([table, c_row], gap_x=8 * mm, gap_y=3 * mm)]
 
 
-def explanation_flowables(explanation: Explanation, problem: Problem, frame: Frame) -> list[Flowable]:
-    """One explanation view: a heading and its drawing."""
-    heading = Paragraph(para_text(explanation.title), VIEW_HEADING)
-    kind, view = explanation.kind, explanation.view
+def _view_parts(explanation: Explanation, problem: Problem, frame: Frame) -> Parts:
+    """An explanation view's drawing, as (part kept with its heading, the rest)."""
+    kind, view, result = explanation.kind, explanation.view, explanation.result
     if kind == "scatter":
-        body = scatter_flowables(view, frame)
-    elif kind == "gather":
-        body = gather_flowables(view, problem.params.stride)
-    elif kind == "matrix":
-        body = matrix_flowables(view, frame)
-    elif kind == "window":
-        body = window_flowables(view)
-    elif kind == "formula":
-        body = formula_flowables(view)
-    elif kind in ("chain", "overlap"):
+        return scatter_tables(view, frame, result)
+    if kind == "scatter_compact":
+        return compact_scatter_tables(view, frame, result)
+    if kind == "gather":
+        return gather_flowables(view, problem.params.stride, result)
+    if kind == "matrix":
+        return matrix_flowables(view, frame, result)
+    if kind == "window":
+        return window_flowables(view, frame, result)
+    if kind == "window_compact":
+        return compact_window_tables(view, frame, result)
+    if kind == "channel_sum":
+        return channel_sum_tables(view)
+    if kind == "matrix_row":
+        return matrix_row_flowables(view), []
+    if kind == "formula":
+        return formula_flowables(view), []
+    if kind in ("chain", "overlap"):
         body = extra_flowables(kind, view)
-    else:
-        body = [Paragraph(para_text(str(view)), SMALL)]
-    # Formulas and text stay whole; a long drawing keeps at least its heading and first part together.
-    if kind in ("formula", "text") or len(body) <= 2:
-        return [KeepTogether([heading, *body])]
-    # a drawing's heading and note must not stand alone at the foot of a page
-    return [CondPageBreak(MIN_VIEW_SPACE), KeepTogether([heading, *body[:2]]), *body[2:]]
+        return body[:2], body[2:]
+    return [Paragraph(para_text(str(view)), SMALL)], []
+
+
+SHORT_KINDS = ("formula", "text", "matrix_row")  # kept with the next view, or with the problem's answer
+
+
+def explanation_flowables(
+    explanations: Sequence[Explanation], problem: Problem, frame: Frame
+) -> tuple[list[Flowable], list[Flowable]]:
+    """A problem's explanation views: the short ones at the end (flowables to keep with the problem's
+    answer), and the story of the rest, where a view's heading, the short views just before it and
+    the first part of its drawing are kept on one page."""
+    story: list[Flowable] = []
+    pending: list[Flowable] = []
+    for explanation in explanations:
+        lead, rest = _view_parts(explanation, problem, frame)
+        pending += [Paragraph(para_text(explanation.title), VIEW_HEADING), *lead]
+        if explanation.kind in SHORT_KINDS:
+            pending += rest
+            continue
+        story += [KeepTogether(pending), *rest]
+        pending = []
+    return pending, story
 
 
 # ---------------------------------------------------------------- the solution story
@@ -375,9 +341,14 @@ def solution_story(key: Key, variant: Variant) -> list[Flowable]:
         head = problem_top(index, problem, problem.statement)
         answers = answer_grids(problem, layout, frame, problem.kind.answer_title, values=_answer_values(problem))
         head.append(FlowRow([*given_grids(problem), *answers], gap_x=7 * mm, gap_y=4 * mm))
+        explanations = problem.kind.explain(problem.params, problem.show_steps)
+        last, views = explanation_flowables(explanations, problem, frame)
         story.append(CondPageBreak(60 * mm))
-        story.append(KeepTogether(head))
-        for explanation in problem.kind.explain(problem.params, problem.show_steps):
-            story.extend(explanation_flowables(explanation, problem, frame))
+        if views:
+            story += [KeepTogether(head), *views]
+            if last:  # short notes after the drawings: never alone at the top of a page
+                story.append(KeepTogether(last))
+        else:  # only short views (formula, notes, a worked row): on the page of the answer
+            story.append(KeepTogether(head + last))
         story.append(Spacer(1, 8 * mm))
     return story

@@ -33,6 +33,7 @@ FIELD_FONT_SIZE = 11
 
 # Grey levels (black-and-white printers render these as distinct, legible shades).
 BLACK = Color(0, 0, 0)
+WHITE = Color(1, 1, 1)  # boxes behind numbers on hatching
 INK_FAINT = Color(0.45, 0.45, 0.45)  # inserted zeros, matrix zeros
 FILL_LIGHT = Color(0.92, 0.92, 0.92)  # border/padding cells
 FILL_REMOVED = Color(0.80, 0.80, 0.80)  # rows/columns removed by the crop (also hatched)
