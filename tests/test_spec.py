@@ -212,8 +212,16 @@ def test_bundled_specs_parse_cleanly(name):
 def test_lecture_examples_hold_the_slide_numbers():
     spec = load_spec(str(SPECS / "lecture_examples.yaml"))
     assert spec.title == "Transposed convolutions — lecture examples"
-    assert [p.id for p in spec.problems] == ["conv_review", "transposed_shape", "s1p0", "s2p0", "s2p1"]
-    conv_review, transposed_shape, s1p0, s2p0, s2p1 = spec.problems
+    assert [p.id for p in spec.problems] == [
+        "conv_review",
+        "conv_4to3",
+        "transposed_shape",
+        "transposed_3to4",
+        "s1p0",
+        "s2p0",
+        "s2p1",
+    ]
+    conv_review, _, transposed_shape, _, s1p0, s2p0, s2p1 = spec.problems
     assert conv_review.field("operation") == Draw("fixed", ("conv",))
     assert transposed_shape.field("input_size") == Draw("fixed", (3,))
     ones3 = MatrixSpec("ones", None, (Draw("fixed", (3,)), Draw("fixed", (3,))), ())

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus.flowables import _listWrapOn
 
 from exercisegen.explanations import Explanation, MatrixRow, ShapeStep, cell_name
 from exercisegen.notation import DOT, MINUS, TIMES, fmt_factor, fmt_number
@@ -310,23 +311,43 @@ def _view_parts(explanation: Explanation, problem: Problem, frame: Frame) -> Par
 SHORT_KINDS = ("formula", "text", "matrix_row")  # kept with the next view, or with the problem's answer
 
 
+class KeepHead(KeepTogether):
+    """`head` and `tail` on one page when they fit there; else `head` alone when it fits, `tail` kept
+    together on the next page; else both on the next page."""
+
+    def __init__(self, head: list[Flowable], tail: list[Flowable]):
+        super().__init__(head + tail)
+        self._head, self._tail = head, tail
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._tail and self._H > aH and _listWrapOn(self._head, aW, self.canv)[1] <= aH:
+            return [*self._head, KeepTogether(self._tail)]
+        return super().split(aW, aH)
+
+
 def explanation_flowables(
     explanations: Sequence[Explanation], problem: Problem, frame: Frame
-) -> tuple[list[Flowable], list[Flowable]]:
-    """A problem's explanation views: the short ones at the end (flowables to keep with the problem's
-    answer), and the story of the rest, where a view's heading, the short views just before it and
-    the first part of its drawing are kept on one page."""
+) -> tuple[list[Flowable], list[Flowable], list[Flowable]]:
+    """A problem's explanation views as (the short views before the first drawing, the story of the
+    drawings, the short views after the last): a drawing's heading, the short views just before it
+    and the first part of its drawing are kept on one page."""
+    first: list[Flowable] = []
     story: list[Flowable] = []
     pending: list[Flowable] = []
     for explanation in explanations:
         lead, rest = _view_parts(explanation, problem, frame)
-        pending += [Paragraph(para_text(explanation.title), VIEW_HEADING), *lead]
         if explanation.kind in SHORT_KINDS:
-            pending += rest
+            pending += [Paragraph(para_text(explanation.title), VIEW_HEADING), *lead, *rest]
             continue
-        story += [KeepTogether(pending), *rest]
+        if not story and not first:
+            first, pending = pending, []
+        story += [KeepTogether([*pending, Paragraph(para_text(explanation.title), VIEW_HEADING), *lead]), *rest]
         pending = []
-    return pending, story
+    if not story:
+        return pending, [], []
+    return first, story, pending
 
 
 # ---------------------------------------------------------------- the solution story
@@ -342,13 +363,12 @@ def solution_story(key: Key, variant: Variant) -> list[Flowable]:
         answers = answer_grids(problem, layout, frame, problem.kind.answer_title, values=_answer_values(problem))
         head.append(FlowRow([*given_grids(problem), *answers], gap_x=7 * mm, gap_y=4 * mm))
         explanations = problem.kind.explain(problem.params, problem.show_steps)
-        last, views = explanation_flowables(explanations, problem, frame)
+        first, views, last = explanation_flowables(explanations, problem, frame)
         story.append(CondPageBreak(60 * mm))
-        if views:
-            story += [KeepTogether(head), *views]
-            if last:  # short notes after the drawings: never alone at the top of a page
-                story.append(KeepTogether(last))
-        else:  # only short views (formula, notes, a worked row): on the page of the answer
-            story.append(KeepTogether(head + last))
+        # the size formula with the answer when both fit on its page; a problem with only short views
+        # (formula, notes, a worked row of C) keeps them all with its answer: never alone on a page
+        story += [KeepHead(head, first) if views else KeepTogether(head + first), *views]
+        if last:
+            story.append(KeepTogether(last))
         story.append(Spacer(1, 8 * mm))
     return story

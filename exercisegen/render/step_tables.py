@@ -307,12 +307,16 @@ def compact_scatter_tables(view: ScatterView, frame: Frame, result: str) -> tupl
         ),
         NOTE,
     )
-    size = table_size(_texts(crop.full, short), frame.width - _label_room())
     width = grid_cell_width([[[c.value for c in row] for row in crop.output]], size=9.5, minimum=7 * mm)
+    kept = _kept_grid(crop, width, result)
+    texts = _texts(crop.full, short)
+    # the table beside its kept grid when it fits there, else across the page
+    beside = frame.width - _label_room() - kept.wrap(frame.width, frame.height)[0] - 7 * mm
+    size = table_size(texts, beside) or table_size(texts, frame.width - _label_room())
     if size is None:
         return [legend, _too_small_note("products"), FlowRow(numeric_crop(crop, result))], []
     table = symbolic_crop(crop, short, size, "All stamps added up" + (", cropped" if _crops_something(crop) else ""))
-    return [legend, Spacer(1, 1.5 * mm), FlowRow([table, _kept_grid(crop, width, result)], gap_x=7 * mm)], []
+    return [legend, Spacer(1, 1.5 * mm), FlowRow([table, kept], gap_x=7 * mm)], []
 
 
 # ---------------------------------------------------------------- convolution windows, channels
@@ -329,7 +333,8 @@ def compact_window_tables(view: WindowView, frame: Frame, result: str) -> tuple[
     )
     width = grid_cell_width([view.output], size=9.5, minimum=7 * mm)
     output = matrix_grid(view.output, result, width, max_font=10)
-    size = table_size(texts, frame.width)
+    beside = frame.width - output.wrap(frame.width, frame.height)[0] - 7 * mm
+    size = table_size(texts, beside) or table_size(texts, frame.width)
     if size is None:
         return [legend, _too_small_note("products"), output], []
     cells = [[GridCell(parts=t[0], joiner=t[1]) if t else GridCell() for t in row] for row in texts]
