@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import solve, typed
+from conftest import SPECS, solve, typed
 
 from exercisegen.problems.base import close
 from exercisegen.problems.conv_matrix import ConvMatrix
@@ -284,3 +284,177 @@ def test_ask_shape_with_two_input_channels_and_one_output_makes_pdfs(tmp_path):
     for kind in ("worksheets", "solutions"):
         for name in ("v001", "v002"):
             assert len(PdfReader(str(tmp_path / "out" / kind / f"{name}.pdf")).pages) >= 1
+
+
+# --- solutions a teacher would print (issue 10) ---------------------------------------------------
+
+
+def _design(i: int, k: int, s: int, p: int, op: int, choose_kernel: bool = False):
+    o = (i - 1) * s - 2 * p + (k - 1) + op + 1
+    return typed(
+        "design",
+        {
+            "input_size": i,
+            "output_size": o,
+            "kernel_size": k,
+            "dilation": 1,
+            "choose_kernel": choose_kernel,
+            "stride": s,
+            "padding": p,
+            "output_padding": op,
+        },
+    )
+
+
+def test_design_lists_the_simplest_other_choices_small_stride_then_small_padding():
+    params = _design(3, 3, 2, 0, 0)  # 3 -> 7 with a 3x3 kernel
+    # every valid (s, p, op) with p <= k - 1, by brute force over the size formula
+    simple = sorted(
+        (s, p, op)
+        for s in range(1, 10)
+        for p in range(0, 3)
+        for op in range(0, s)
+        if (3 - 1) * s - 2 * p + 2 + op + 1 == 7 and (s, p, op) != (2, 0, 0)
+    )
+    assert design.other_choices(params) == simple[:3] == [(3, 1, 0), (3, 2, 2), (4, 2, 0)]
+    text = design.explain(params, ("formula",))[1].view
+    assert text == (
+        "One valid choice: stride 2, padding 0, output_padding 0. Other valid choices, simplest first: "
+        "stride 3, padding 1, output_padding 0; stride 3, padding 2, output_padding 2; "
+        "stride 4, padding 2, output_padding 0."
+    )
+
+
+def test_design_shows_a_large_padding_only_when_nothing_simpler_exists():
+    # 4 -> 7 with a 3x3 kernel: besides stride 2 / padding 1 every choice needs padding > 2
+    assert design.other_choices(DESIGN) == [(3, 3, 1)]
+    assert design.explain(DESIGN, ("formula",))[1].view.endswith(
+        "Another valid choice: stride 3, padding 3, output_padding 1 (every other choice crops more than "
+        "the kernel's reach, padding > d\u00b7(k\u22121) = 2)."
+    )
+    with_kernel = _design(3, 3, 2, 0, 0, choose_kernel=True)
+    assert design.other_choices(with_kernel) == [(5, 1, 0, 0), (7, 1, 1, 0), (2, 2, 0, 1)]
+
+
+def test_a_worked_row_of_c_matches_the_matrix():
+    from exercisegen.explanations import matrix_row
+    from exercisegen.steps import conv_matrix
+
+    kernel = ((1, -2, 3), (0, 4, -1), (2, 1, 1))
+    for size, stride, padding in (((3, 3), (1, 1), (0, 0)), ((4, 5), (2, 1), (1, 2)), ((2, 2), (1, 1), (1, 1))):
+        c = conv_matrix(size, kernel, stride=stride, padding=padding)
+        out_w = (size[1] + 2 * padding[1] - 3) // stride[1] + 1
+        for i, j in ((0, 0), (1, 1)):
+            row = matrix_row(size, kernel, stride, padding, (i, j), out_w)
+            if row.row >= len(c):
+                continue
+            assert row.values == c[row.row]
+            assert row.start == (i * stride[0] - padding[0], j * stride[1] - padding[1])
+            inside = [e for e in row.entries if e.column is not None]
+            # every weight inside the input lands on its own cell; the rest fall on the padding
+            assert len(row.entries) == 9
+            assert all(e.column == e.cell[0] * size[1] + e.cell[1] for e in inside)
+            dropped = sum(
+                1
+                for a in range(3)
+                for b in range(3)
+                if not (0 <= row.start[0] + a < size[0] and 0 <= row.start[1] + b < size[1])
+            )
+            assert len(row.entries) - len(inside) == dropped
+
+
+def test_conv_matrix_explains_row_0_worked_and_names_rows_and_columns():
+    params = typed(
+        "conv_matrix",
+        {"task": "matrix", "input_size": 3, "kernel": [[2, 0], [2, 1]], "stride": 1, "padding": 1},
+    )
+    kind = ConvMatrix()
+    (explanation,) = kind.explain(params, ("matrix",))
+    assert explanation.kind == "matrix_row" and explanation.title == "How C is built: row 0, worked"
+    row = explanation.view
+    assert [(e.cell, e.column) for e in row.entries] == [(None, None), (None, None), (None, None), ((0, 0), 0)]
+    assert row.values == (1, 0, 0, 0, 0, 0, 0, 0, 0)
+    layout = kind.layout(params)
+    assert len(layout.row_labels) == 16 and layout.row_labels[:5] == ("y00", "y01", "y02", "y03", "y10")
+    assert layout.column_labels[-1] == "x22"
+
+
+def _naive_transposed(x, w, stride, padding):
+    """One channel, by scattering: the full result, then `padding` cropped from every side."""
+    h, wd, kh, kw = len(x), len(x[0]), len(w), len(w[0])
+    full = [[0] * ((wd - 1) * stride + kw) for _ in range((h - 1) * stride + kh)]
+    for i in range(h):
+        for j in range(wd):
+            for a in range(kh):
+                for b in range(kw):
+                    full[i * stride + a][j * stride + b] += x[i][j] * w[a][b]
+    return tuple(tuple(row[padding : len(row) - padding]) for row in full[padding : len(full) - padding])
+
+
+def test_each_output_channel_is_the_sum_of_its_input_channels_parts():
+    x = [[[1, -2], [0, 3]], [[2, 1], [-1, 1]]]
+    w = [  # (C_in, C_out, kH, kW)
+        [[[1, 0, -1], [2, 1, 0], [0, 1, 1]], [[0, 1, 0], [1, -1, 1], [2, 0, 0]]],
+        [[[1, 1, 1], [0, 0, 0], [-1, 2, 1]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]]],
+    ]
+    record = typed(
+        "transposed_conv",
+        {"input": x, "kernel": w, "stride": 2, "padding": 1, "output_padding": 0, "dilation": 1, "groups": 1},
+    )
+    kind = TransposedConv()
+    sums = kind.channel_sums(record)
+    answer = kind.solve(record)
+    for co, total in enumerate(sums):
+        assert total.out_channel == co and total.total == answer[co]
+        assert [part.in_channel for part in total.parts] == [0, 1]
+        for part in total.parts:
+            assert part.values == _naive_transposed(x[part.in_channel], w[part.in_channel][co], 2, 1)
+        added = tuple(
+            tuple(sum(part.values[r][c] for part in total.parts) for c in range(len(answer[co][0])))
+            for r in range(len(answer[co]))
+        )
+        assert added == answer[co]
+    explanations = kind.explain(record, ("scatter",))
+    assert [e.result for e in explanations if e.kind == "scatter"] == [
+        "input channel 0\u2019s part of output channel 0",
+        "input channel 0\u2019s part of output channel 1",
+        "input channel 1\u2019s part of output channel 0",
+        "input channel 1\u2019s part of output channel 1",
+    ]
+    assert [e.title for e in explanations if e.kind == "channel_sum"] == [
+        "Output channel 0: the sum of its input channels",
+        "Output channel 1: the sum of its input channels",
+    ]
+    compact = kind.explain(record, ("compact",))
+    assert [e.kind for e in compact] == ["formula"] + ["scatter_compact"] * 4 + ["channel_sum"] * 2
+
+
+def test_one_input_channel_feeding_two_outputs_has_no_sum_and_names_the_channel():
+    record = typed(
+        "conv",
+        {"input": [[[1, 2, 0], [0, 1, 3], [2, 2, 1]]], "kernel": [[[[1, 0], [0, 1]]], [[[0, 1], [1, 0]]]],
+         "stride": 1, "padding": 0, "dilation": 1, "groups": 1},
+    )
+    from exercisegen.problems.conv import Conv
+
+    explanations = Conv().explain(record, ("window", "compact"))
+    assert [(e.kind, e.result) for e in explanations[1:]] == [
+        ("window", "output channel 0"),
+        ("window", "output channel 1"),
+        ("window_compact", "output channel 0"),
+        ("window_compact", "output channel 1"),
+    ]
+
+
+def test_lecture_examples_compute_the_slides_animated_examples():
+    from exercisegen.spec import load_spec
+    from exercisegen.variants import build_key
+
+    key = build_key(load_spec(str(SPECS / "lecture_examples.yaml")), [("s", "")])
+    problems = {p.id: p for p in key.variants[0].problems}
+    # conv 4x4 (1..16), padding 1, all-ones 2x2 kernel, stride 2: each output cell is its window's sum
+    assert problems["conv_4to3"].answer == (((1, 5, 4), (14, 34, 20), (13, 29, 16)),)
+    # transposed 3x3 (1..9), all-ones 2x2 kernel, stride 2: the 6x6 tiling with its outer ring cropped
+    assert problems["transposed_3to4"].answer == (((1, 2, 2, 3), (4, 5, 5, 6), (4, 5, 5, 6), (7, 8, 8, 9)),)
+    assert problems["conv_4to3"].show_steps == ("window",)
+    assert problems["transposed_3to4"].show_steps == ("scatter",)

@@ -511,7 +511,7 @@ def test_matrix_of_wrong_kind():
 
 def test_show_steps_must_name_views_of_the_type():
     assert errors_of(one_problem("show_steps: [scatter, window, scatter]\n")) == [
-        "hw1.yaml:7: problems[0].show_steps[1]: unknown view 'window'; use one of scatter, gather, matrix",
+        "hw1.yaml:7: problems[0].show_steps[1]: unknown view 'window'; use one of scatter, gather, matrix, compact",
         "hw1.yaml:7: problems[0].show_steps[2]: duplicate view 'scatter'",
     ]
     assert errors_of(one_problem("show_steps: scatter\n")) == [

@@ -136,7 +136,7 @@ def matrix_c_grids(view: MatrixView, frame: Frame) -> tuple[list[Flowable], str]
         [stringWidth(t, FONT, MATRIX_FONT) for row in texts for t in row]
         + [stringWidth(n, FONT, LABEL_SIZE) for n in col_names]
     )
-    cell_w = widest + 2.4 * mm
+    cell_w = widest + 1.6 * mm
     label_w = max(stringWidth(n, FONT, LABEL_SIZE) for n in row_names) + 3
     per_band_cols = max(1, int((frame.width - label_w) // cell_w))
     per_band_rows = max(1, int((frame.height - 4 * CAPTION_LEADING - LABEL_SIZE - 6 * mm) // MATRIX_ROW))
