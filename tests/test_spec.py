@@ -515,7 +515,8 @@ def test_show_steps_must_name_views_of_the_type():
         "hw1.yaml:7: problems[0].show_steps[2]: duplicate view 'scatter'",
     ]
     assert errors_of(one_problem("show_steps: scatter\n")) == [
-        "hw1.yaml:7: problems[0].show_steps: must be a list of views (any of scatter, gather, matrix, compact); got 'scatter'"
+        "hw1.yaml:7: problems[0].show_steps: must be a list of views "
+        "(any of scatter, gather, matrix, compact); got 'scatter'"
     ]
 
 
