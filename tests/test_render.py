@@ -320,7 +320,11 @@ def _font_sizes(data: bytes) -> list[tuple[float, str]]:
     return found
 
 
-@pytest.mark.parametrize("spec", [HOMEWORK, LECTURE, CHANNELS], ids=["homework", "lecture", "channels"])
+@pytest.mark.parametrize(
+    "spec",
+    [HOMEWORK, LECTURE, CHANNELS, HOMEWORK.parent / "conv_review.yaml"],
+    ids=["homework", "lecture", "channels", "conv_review"],
+)
 def test_no_solution_text_under_7_pt(spec):
     key = _spec_key(spec, students=(("s001", ""), ("s002", "")))
     for variant in key.variants:
@@ -526,3 +530,27 @@ def test_keep_head_splits_off_the_tail_only_when_the_head_fits_alone():
     assert pages_of(10) == ["HEAD\nTAIL"]  # both fit
     assert pages_of(60) == ["HEAD", "TAIL"]  # only the head fits: the tail moves on
     assert pages_of(110) == ["", "HEAD\nTAIL"]  # not even the head: both move on
+
+
+def test_long_window_lines_wrap_after_a_plus_instead_of_shrinking():
+    """A 5×5 kernel: 25 products per output cell do not fit one line at 7 pt; they wrap after a `+`."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from exercisegen.render.grids import wrap_sum_line
+    from exercisegen.render.styles import FONT
+    from exercisegen.spec import parse_spec
+    from exercisegen.variants import build_key
+
+    lines = wrap_sum_line("out[0][0] = 1·2 + 3·4 + 5·6 = 44", 72, 8)
+    assert lines == ["out[0][0] = 1·2 +", "      3·4 +", "      5·6 = 44"]
+    assert all(stringWidth(line, FONT, 8) <= 72 for line in lines)
+    text = (
+        "title: t\nproblems:\n  - id: wide\n    type: conv\n    input: {shape: [6, 6], values: {int: [-2, 3]}}\n"
+        "    kernel: {shape: [5, 5], values: {int: [-1, 2]}}\n    padding: 1\n"
+    )
+    key = build_key(parse_spec(text, "wide.yaml"), [("s", "")])
+    data = _pdf(write_solution, key, key.variants[0])
+    assert min(s for s, _ in _font_sizes(data)) >= 7
+    lines = _lines(_reader(data))
+    starts = [i for i, line in enumerate(lines) if line.startswith("out[0][0] =")]
+    assert starts and lines[starts[0]].endswith("+")  # continued on the next line

@@ -544,8 +544,28 @@ def flow_lines(items: Sequence[Flowable], width: float, *, gap_x: float, gap_y: 
     return out
 
 
+READABLE = 7.0  # a line of a LinesBlock that would need a smaller font is wrapped after a `+` instead
+
+
+def wrap_sum_line(line: str, width: float, size: float) -> list[str]:
+    """`line` as lines of at most `width` at `size`, broken only after a ` + ` (continuations indented)."""
+    if stringWidth(line, FONT, size) <= width or " + " not in line:
+        return [line]
+    parts = line.split(" + ")
+    out, current = [], parts[0]
+    for part in parts[1:]:
+        trial = f"{current} + {part}"
+        if current.strip() and stringWidth(trial + " +", FONT, size) > width:
+            out.append(current + " +")
+            current = "      " + part
+        else:
+            current = trial
+    return [*out, current]
+
+
 class LinesBlock(Flowable):
-    """Short lines of text (`out[0][1] = 2·1 + … = 5`) in as many columns as fit; breaks between lines."""
+    """Short lines of text (`out[0][1] = 2·1 + … = 5`) in as many columns as fit; breaks between lines.
+    A line too long for READABLE type is wrapped after a `+`."""
 
     def __init__(self, lines: Sequence[str], *, font_size: float = 8.0, min_size: float = 6.0, columns: int = 0):
         super().__init__()
@@ -556,6 +576,8 @@ class LinesBlock(Flowable):
         self.leading_factor = 1.3
 
     def _plan(self, avail_width: float) -> None:
+        if any(stringWidth(line, FONT, max(self.min_size, READABLE)) > avail_width for line in self.lines):
+            self.lines = [part for line in self.lines for part in wrap_sum_line(line, avail_width, self.font_size)]
         widest = max((stringWidth(line, FONT, 1.0) for line in self.lines), default=1.0)
         gap = 6 * mm
         columns = self.columns or 1

@@ -16,7 +16,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from reportlab.platypus.flowables import _listWrapOn
 
 from exercisegen.explanations import Explanation, MatrixRow, ShapeStep, cell_name
-from exercisegen.notation import DOT, MINUS, TIMES, fmt_factor, fmt_number
+from exercisegen.notation import DOT, MINUS, TIMES, fmt_number, fmt_terms
 from exercisegen.render.extra_views import extra_flowables
 from exercisegen.render.fonts import safe
 from exercisegen.render.grids import (
@@ -196,25 +196,12 @@ def matrix_flowables(view: MatrixView, frame: Frame, result: str) -> Parts:
     return [intro, Spacer(1, 1 * mm), grids[0]], [*more, *rest]
 
 
-def _wrapped_sum(head: str, parts: Sequence[str], tail: str, width: float, size: float) -> list[str]:
-    """`head` + the terms joined by ` + ` + `tail` as lines of at most `width`, broken only after a `+`."""
-    lines, current = [], head
-    for i, part in enumerate(parts):
-        piece = part + (" +" if i < len(parts) - 1 else tail)
-        trial = f"{current} {piece}" if current else piece
-        if current != head and stringWidth(trial, FONT, size) > width:
-            lines.append(current)
-            current = "      " + piece
-        else:
-            current = trial
-    return [*lines, current]
-
-
 WINDOW_FONT = 8.0
 
 
 def window_flowables(view: WindowView, frame: Frame, result: str) -> Parts:
-    """Padded input (padding shaded), kernel, one line per output cell (long sums wrapped at `+`), the output."""
+    """Padded input (padding shaded), kernel, one line per output cell (LinesBlock wraps long sums at `+`),
+    the output."""
     ph, pw = view.padding
     h, w = len(view.padded), len(view.padded[0])
     width = grid_cell_width([view.padded, view.kernel, view.output], size=9.5, minimum=6.5 * mm)
@@ -225,11 +212,10 @@ def window_flowables(view: WindowView, frame: Frame, result: str) -> Parts:
 
     padded = matrix_grid(view.padded, "padded input (padding shaded)" if (ph or pw) else "input", width, padding_marks)
     grids = [padded, matrix_grid(view.kernel, "kernel (not flipped)", width), matrix_grid(view.output, result, width)]
-    lines = []
-    for s in view.steps:
-        terms = [safe(f"{fmt_factor(t.x)}{DOT}{fmt_factor(t.w)}") for t in s.terms]
-        head, tail = f"out[{s.row}][{s.col}] =", safe(f" = {fmt_number(s.value)}")
-        lines += _wrapped_sum(head, terms, tail, frame.width, WINDOW_FONT)
+    lines = [
+        safe(f"out[{s.row}][{s.col}] = {fmt_terms([(t.x, t.w) for t in s.terms], short=False)} = {fmt_number(s.value)}")
+        for s in view.steps
+    ]
     block = LinesBlock(lines, font_size=WINDOW_FONT, min_size=MIN_FONT)
     return [FlowRow(grids, gap_x=7 * mm)], [Spacer(1, 2 * mm), block]
 
