@@ -213,11 +213,29 @@ def stress(spec_path: str, variants: int) -> None:
     sys.exit(1 if any(warnings_of(p) for p in report.problems) else 0)
 
 
+def _roster_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--roster and the options naming its columns (generate and export read rosters alike)."""
+    options = [
+        click.option(
+            "--roster",
+            type=click.Path(),
+            default=None,
+            help="CSV with `id` and `name` columns, or a Canvas gradebook / Moodle participants or grades export.",
+        ),
+        click.option("--id-column", default=None, help="The roster's column of student ids [default: detected]."),
+        click.option("--name-column", default=None, help="The roster's column of names [default: detected]."),
+        click.option("--email-column", default=None, help="The roster's column of emails [default: detected]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("spec_path", metavar="SPEC")
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Directory to create.")
 @click.option("--variants", type=int, default=None, help="Number of students (ids v001, v002, ...).")
-@click.option("--roster", type=click.Path(), default=None, help="CSV with an `id` and an optional `name` column.")
+@_roster_options
 @click.option("--seed", type=int, default=None, help="Overrides the spec's seed.")
 @click.option("--secret-file", type=click.Path(), default=None, help="Secret for the HMAC that derives variants.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Overrides the spec's paper.")
@@ -231,6 +249,9 @@ def generate(
     out_dir: str,
     variants: int | None,
     roster: str | None,
+    id_column: str | None,
+    name_column: str | None,
+    email_column: str | None,
     seed: int | None,
     secret_file: str | None,
     paper: str | None,
@@ -248,11 +269,13 @@ def generate(
     from pathlib import Path
 
     from exercisegen.generate import draw_summary, font_warning, write_set
+    from exercisegen.lms_roster import describe
     from exercisegen.outdir import claim, write_atomically
 
     target = Path(out_dir)
     with claim(target, force):  # a second run to the same --out refuses while this one works
-        spec, key = _class_key(spec_path, variants, roster, seed, secret_file)
+        columns = (id_column, name_column, email_column)
+        spec, key, read = _class_key(spec_path, variants, roster, columns, seed, secret_file)
         if paper is not None:
             key = dataclasses.replace(key, paper=paper)
         warning = None if no_pdf else font_warning(key)
@@ -263,23 +286,36 @@ def generate(
     n = len(key.variants)
     what = "key.json, answer templates" + ("" if no_pdf else ", worksheets, solutions and class packets")
     click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")
+    if read is not None and not read.classic:
+        click.echo(describe(read))
     for line in draw_summary(spec, key):
         click.echo(line)
 
 
 def _class_key(
-    spec_path: str, variants: int | None, roster: str | None, seed: int | None, secret_file: str | None
-) -> tuple[Any, Any]:
-    """The spec and every student's variant of it (the key), from the shared class options."""
+    spec_path: str,
+    variants: int | None,
+    roster: str | None,
+    columns: tuple[str | None, str | None, str | None],
+    seed: int | None,
+    secret_file: str | None,
+) -> tuple[Any, Any, Any]:
+    """The spec, every student's variant of it (the key) and the roster as read (None without one),
+    from the shared class options; `columns` are --id-column, --name-column, --email-column."""
     from exercisegen.errors import RosterError
-    from exercisegen.roster import numbered_students, parse_roster
+    from exercisegen.lms_roster import ColumnChoice, attach, read_roster
+    from exercisegen.roster import numbered_students
     from exercisegen.variants import build_key
 
     if variants is not None and roster is not None:
         raise RosterError("give either --variants N or --roster FILE, not both")
+    if roster is None and any(columns):
+        raise RosterError("--id-column, --name-column and --email-column need --roster FILE")
     spec = _load_specs((spec_path,))[0]
+    read = None
     if roster is not None:
-        students = parse_roster(_read_bytes(roster, "roster"), roster)
+        read = read_roster(_read_bytes(roster, "roster"), roster, ColumnChoice(*columns))
+        students = read.pairs()
     else:
         students = numbered_students(1 if variants is None else variants)
     secret = None
@@ -287,7 +323,8 @@ def _class_key(
         secret = _read_bytes(secret_file, "secret file").strip()
         if len(secret) < 16:
             raise RosterError(f"{secret_file}: the secret must be at least 16 bytes; use e.g. `openssl rand -hex 32`")
-    return spec, build_key(spec, students, seed=seed, secret=secret)
+    key = build_key(spec, students, seed=seed, secret=secret)
+    return spec, key if read is None else attach(key, read), read
 
 
 @main.command()
@@ -295,7 +332,7 @@ def _class_key(
 @click.argument("spec_path", metavar="SPEC")
 @click.option("--out", "out_file", required=True, type=click.Path(), help="File: .xml (Moodle) or .zip (Canvas).")
 @click.option("--variants", type=int, default=None, help="Number of variants (ids v001, v002, ...).")
-@click.option("--roster", type=click.Path(), default=None, help="CSV with an `id` and an optional `name` column.")
+@_roster_options
 @click.option("--seed", type=int, default=None, help="Overrides the spec's seed.")
 @click.option("--secret-file", type=click.Path(), default=None, help="Secret for the HMAC that derives variants.")
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
@@ -305,6 +342,9 @@ def export(
     out_file: str,
     variants: int | None,
     roster: str | None,
+    id_column: str | None,
+    name_column: str | None,
+    email_column: str | None,
     seed: int | None,
     secret_file: str | None,
     force: bool,
@@ -321,7 +361,7 @@ def export(
     from exercisegen.outdir import write_file_atomically
 
     target = Path(out_file)
-    key = _class_key(spec_path, variants, roster, seed, secret_file)[1]
+    key = _class_key(spec_path, variants, roster, (id_column, name_column, email_column), seed, secret_file)[1]
     if lms == "moodle":
         from exercisegen.export.moodle import moodle_xml
 

@@ -52,6 +52,8 @@ class Variant:
     student_id: str
     student_name: str
     problems: tuple[Problem, ...]
+    student_email: str = ""  # from an LMS roster's email column; "" when there is none
+    lms: tuple[tuple[str, str], ...] = ()  # the LMS roster's identity columns (header, value), e.g. ("ID", "5678")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class Key:
     course: str = ""
     instructions: str = ""
     paper: str = "a4"
+    roster_source: str = ""  # "canvas", "moodle" or "plain" when the roster was not a plain `id` CSV
+    roster_id_column: str = ""  # the roster's column the student ids came from (e.g. "SIS User ID")
 
 
 # --- seeds and codes -------------------------------------------------------------------------
@@ -350,21 +354,21 @@ def _draw_unique(spec: "ProblemSpec", rng: "np.random.Generator", used: set[str]
 def key_to_json(key: Key) -> str:
     """key.json text: stable key order and formatting, so reruns are byte-identical."""
 
-    doc = {
-        "set": key.set_title,
-        "spec_sha256": key.spec_sha256,
-        "seed": key.seed,
-        "variants": [
-            {
-                "code": v.code,
-                "student_id": v.student_id,
-                "student_name": v.student_name,
-                "problems": [_problem_json(p) for p in v.problems],
-            }
-            for v in key.variants
-        ],
-    }
+    doc: dict[str, Any] = {"set": key.set_title, "spec_sha256": key.spec_sha256, "seed": key.seed}
+    if key.roster_source:  # only for LMS rosters: a plain roster's key.json keeps its shape
+        doc["roster"] = {"source": key.roster_source, "id_column": key.roster_id_column}
+    doc["variants"] = [_variant_json(v) for v in key.variants]
     return _dump(doc, "") + "\n"
+
+
+def _variant_json(v: Variant) -> dict[str, Any]:
+    doc: dict[str, Any] = {"code": v.code, "student_id": v.student_id, "student_name": v.student_name}
+    if v.student_email:
+        doc["student_email"] = v.student_email
+    if v.lms:
+        doc["lms"] = dict(v.lms)
+    doc["problems"] = [_problem_json(p) for p in v.problems]
+    return doc
 
 
 def _dump(value: Any, indent: str) -> str:
@@ -431,13 +435,18 @@ def key_from_json(text: str, filename: str) -> Key:
                     student_id=str(v["student_id"]),
                     student_name=str(v.get("student_name", "")),
                     problems=tuple(problems),
+                    student_email=str(v.get("student_email", "")),
+                    lms=tuple((str(k), str(value)) for k, value in dict(v.get("lms", {})).items()),
                 )
             )
+        roster = dict(doc.get("roster", {}))
         return Key(
             set_title=str(doc["set"]),
             spec_sha256=str(doc["spec_sha256"]),
             seed=int(doc["seed"]),
             variants=tuple(variants),
+            roster_source=str(roster.get("source", "")),
+            roster_id_column=str(roster.get("id_column", "")),
         )
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
         raise KeyFileError(
