@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from exercisegen.errors import SubmissionError
+from exercisegen.lms_names import Origin, Uploaders, describe_origin, origin_of, uploaders
 from exercisegen.roster import file_stems
 from exercisegen.scoring import Result, grade
 from exercisegen.submissions import parse_submission
@@ -46,16 +47,19 @@ def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes | Submis
     """Grade (path, mtime, bytes) submissions against `key`; never raises.
 
     Unreadable files (and files not read: the SubmissionError in place of bytes says why), wrong set
-    titles and variant codes that are malformed, unknown or another student's become error entries.
-    Several graded files of one student: see `_one_student`. Students of the key without any file
-    get an error entry "no submission".
+    titles and variant codes that are malformed, unknown or another student's become error entries. A
+    file that an LMS download names as uploaded by another student than the one in it is an error entry
+    of the uploader (see `_check_uploader`). Several graded files of one student: see `_one_student`.
+    Students of the key without any file get an error entry "no submission".
     """
     by_code = {normalize_code(v.code): v for v in key.variants}
     students = {v.student_id: v for v in key.variants}
+    who = uploaders(key)
     graded: dict[str, list[BatchEntry]] = {}
     errors: list[BatchEntry] = []
     for path, mtime, data in submissions:
         entry = _grade_file(key, by_code, students, display_path(str(path)), float(mtime), data)
+        entry = _check_uploader(entry, origin_of(entry.path), who, students)
         if entry.status == GRADED:
             graded.setdefault(entry.student_id, []).append(entry)
         else:
@@ -63,8 +67,8 @@ def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes | Submis
     entries: list[BatchEntry] = []
     stems = file_stems([v.student_id for v in key.variants])
     for variant in key.variants:
-        mine = sorted(graded.get(variant.student_id, []), key=lambda e: (e.mtime, e.path), reverse=True)
-        entries.extend(_one_student(mine, {variant.student_id, stems[variant.student_id]}))
+        mine = sorted(graded.get(variant.student_id, []), key=lambda e: (_rank(e), e.path), reverse=True)
+        entries.extend(_one_student(mine, {variant.student_id, stems[variant.student_id]}, who))
         failed = sorted((e for e in errors if e.student_id == variant.student_id), key=lambda e: e.path)
         entries.extend(failed)
         if not mine and not failed:
@@ -80,24 +84,52 @@ def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes | Submis
     )
 
 
-def _one_student(mine: list[BatchEntry], own_folders: set[str]) -> list[BatchEntry]:
-    """The entries of one student's graded files, newest first.
+def _rank(entry: BatchEntry) -> tuple[float, int]:
+    """Newer files rank higher: modification time, then the LMS's upload order where known (-1)."""
+    origin = origin_of(entry.path)
+    return entry.mtime, -1 if origin is None or origin.order is None else origin.order
 
+
+def _one_student(mine: list[BatchEntry], own_folders: set[str], who: Uploaders) -> list[BatchEntry]:
+    """The entries of one student's graded files, newest first (by `_rank`).
+
+    Files that share the newest modification time (every file of an LMS zip does) and that no LMS
+    upload order (Canvas attachment ids) tells apart are an error row each, never a silent pick.
     A variant code is no proof of identity (without --secret-file anyone can compute a classmate's),
     so a file never silently replaces another: the newest counts (the others `superseded`) only when
-    every file scores the same, cell for cell, or when all of them sit in one folder named by the
-    student's id or file name (an LMS export that sorts files by submitter). Otherwise every file is
-    an error row "conflict: ..." and the student has no counted score until the instructor decides.
+    every file scores the same, cell for cell, when all of them sit in one folder named by the
+    student's id or file name, or when an LMS download names the student as the uploader of every one.
+    Otherwise every file is an error row "conflict: ..." and the student has no counted score until
+    the instructor decides.
     """
-    if len(mine) < 2:
+    if not mine:
         return mine
     newest = mine[0]
+    late = "late (the LMS marks the submission late)"
+    origin = origin_of(newest.path)
+    note = late if origin is not None and origin.late else ""
+    if len(mine) < 2:
+        return [dataclasses.replace(newest, message=note)]
+    tied = [e for e in mine if e.mtime == newest.mtime and (_rank(e)[1] == -1 or _rank(e) == _rank(newest))]
+    if len(tied) > 1:
+        message = (
+            f"files with the same modification time and no upload order to tell which is newer "
+            f"({', '.join(e.path for e in tied)}); none counted: remove the ones that should not count and "
+            "grade again"
+        )
+        rest = [e for e in mine if all(e is not t for t in tied)]
+        superseded = f"older than {newest.path}; not counted"
+        return [dataclasses.replace(e, status=ERROR, message=message, result=None) for e in tied] + [
+            dataclasses.replace(e, status=SUPERSEDED, message=superseded) for e in rest
+        ]
     older = [e.path for e in mine[1:]]
     same_grade = len({_grade_of(e) for e in mine}) == 1
     folders = {os.path.basename(os.path.dirname(e.path)) for e in mine}
-    if same_grade or (len(folders) == 1 and folders <= own_folders):
-        why = "same grade" if same_grade else "same student's folder"
-        counted = dataclasses.replace(newest, message=f"also submitted {', '.join(older)} (older, {why}, not counted)")
+    uploaded = all(_uploader(e, who) == newest.student_id for e in mine)
+    if same_grade or uploaded or (len(folders) == 1 and folders <= own_folders):
+        why = "same grade" if same_grade else "uploaded by the student" if uploaded else "same student's folder"
+        also = f"also submitted {', '.join(older)} (older, {why}, not counted)"
+        counted = dataclasses.replace(newest, message="; ".join(m for m in (also, note) if m))
         superseded = f"older than {newest.path} ({why}); not counted"
         return [counted] + [dataclasses.replace(e, status=SUPERSEDED, message=superseded) for e in mine[1:]]
     files = ", ".join(e.path for e in mine)
@@ -106,6 +138,44 @@ def _one_student(mine: list[BatchEntry], own_folders: set[str]) -> list[BatchEnt
         "none counted: grade the student's own file alone, or remove the others and grade again"
     )
     return [dataclasses.replace(e, status=ERROR, message=conflict, result=None) for e in mine]
+
+
+def _uploader(entry: BatchEntry, who: Uploaders) -> str | None:
+    """The student an LMS download names as a file's uploader (None: not known)."""
+    origin = origin_of(entry.path)
+    return None if origin is None else who.student(origin)
+
+
+def _check_uploader(
+    entry: BatchEntry, origin: Origin | None, who: Uploaders, students: dict[str, Variant]
+) -> BatchEntry:
+    """A file an LMS download says student X uploaded: when it holds another student Y's answers it is an
+    error entry of X ("submitted by X for Y"), never counted for Y; an unreadable file is X's error entry."""
+    if origin is None:
+        return entry
+    uploader = who.student(origin)
+    if uploader is None or uploader == entry.student_id:
+        return entry
+    if uploader:
+        x = students[uploader]
+        by = f"{x.student_name} ({uploader})" if x.student_name else repr(uploader)
+    else:
+        by = f"{describe_origin(origin)}, who is not in the roster,"
+    name = students[uploader].student_name if uploader else ""
+    if entry.status != GRADED:  # unreadable or refused: the uploader's problem, said as it was
+        if not uploader:
+            return entry
+        note = f" (uploaded by {by})" if entry.student_id else ""
+        return dataclasses.replace(entry, message=entry.message + note, student_id=uploader, student_name=name)
+    y = students[entry.student_id]
+    for_whom = f"{y.student_name} ({entry.student_id})" if y.student_name else repr(entry.student_id)
+    message = (
+        f"{entry.path}: submitted by {by} for {for_whom}; not counted: every student submits their own "
+        "worksheet"
+    )
+    return dataclasses.replace(
+        entry, status=ERROR, message=message, student_id=uploader, student_name=name, result=None
+    )
 
 
 def _grade_of(entry: BatchEntry) -> Any:
@@ -139,7 +209,7 @@ def _grade_file(
         text = f"{sub.filename}: {message}"
         return BatchEntry(path, mtime, ERROR, text, sub.student_id, name, sub.variant_code, None)
 
-    if sub.set_title != key.set_title:
+    if sub.set_title != key.set_title and not sub.set_unknown:
         what = f"set {clip(sub.set_title)!r}" if sub.set_title else "no `set`"
         return error(f"{what}, but this key is for {clip(key.set_title)!r}; submit the answer sheet of this set")
     if not sub.variant_code:

@@ -64,6 +64,7 @@ class Submission:
     variant_code: str
     answers: dict[str, SubmittedAnswer]
     free_shape: frozenset[str] = frozenset()  # (worksheet PDFs) problems whose boxes exceed the answer
+    set_unknown: bool = False  # a PDF without its document info: its variant code alone names the set
 
 
 # --- reading cells ---------------------------------------------------------------------------
@@ -344,10 +345,11 @@ def _from_pdf(data: bytes, name: str) -> Submission:
     set_title = _text(info.get("/ExercisegenSet"))
     if bad_char(student, multiline=False) is not None:
         raise SubmissionError(f"{name}: the student id field holds a control character; {_fix_hint(name)}")
-    if not cells and not variant:
+    if not cells:  # printed to PDF or flattened: the answers, if any, are only painted on the page
         raise SubmissionError(
-            f"{name}: this PDF has no answer fields; fill in the worksheet PDF made for you "
-            "(printing to PDF removes the fields), or submit the answer sheet YAML"
+            f"{name}: this PDF has no answer fields (printed to PDF or flattened, so its answers cannot be "
+            "read); submit the filled worksheet PDF itself (File > Save in your PDF viewer), or the answer "
+            "sheet YAML"
         )
     answers = {}
     for pid, found in cells.items():
@@ -366,7 +368,8 @@ def _from_pdf(data: bytes, name: str) -> Submission:
             )
         )
     free = frozenset(_text(info.get("/ExercisegenFreeShape")).split(",")) - {""}
-    return Submission(name, set_title.strip(), student.strip(), variant.strip(), answers, free)
+    set_unknown = not set_title.strip() and bool(variant)
+    return Submission(name, set_title.strip(), student.strip(), variant.strip(), answers, free, set_unknown)
 
 
 def _text(value: Any) -> str:

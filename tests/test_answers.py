@@ -280,8 +280,8 @@ def test_pdf_without_fields_is_explained():
     with pytest.raises(SubmissionError) as info:
         parse_submission(_pdf_without_fields(), "w.pdf")
     assert str(info.value) == (
-        "w.pdf: this PDF has no answer fields; fill in the worksheet PDF made for you (printing to PDF "
-        "removes the fields), or submit the answer sheet YAML"
+        "w.pdf: this PDF has no answer fields (printed to PDF or flattened, so its answers cannot be read); "
+        "submit the filled worksheet PDF itself (File > Save in your PDF viewer), or the answer sheet YAML"
     )
 
 

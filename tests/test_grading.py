@@ -330,14 +330,24 @@ def test_mixed_batch_results_json_and_summary():
     assert doc["summary"]["mistakes"][0]["sentence"] == mistake_named("forgot_crop").sentence
 
 
-def test_newest_file_counts_and_ties_are_deterministic():
-    files = [("s001/2.yaml", 5.0, sheet(V1, FORGOT_CROP)), ("s001/1.yaml", 5.0, sheet(V1, RIGHT))]
+def test_newest_file_counts_and_a_tie_is_an_error_row_for_each_file():
+    files = [("s001/2.yaml", 5.0, sheet(V1, FORGOT_CROP)), ("s001/1.yaml", 4.0, sheet(V1, RIGHT))]
     first = grade_batch(KEY, files).entries[0]
     assert (first.path, first.status, first.message) == (
         "s001/2.yaml",
         "graded",
         "also submitted s001/1.yaml (older, same student's folder, not counted)",
     )
+    batch = grade_batch(KEY, [("x/2.yaml", 5.0, sheet(V1, FORGOT_CROP)), ("x/1.yaml", 5.0, sheet(V1, RIGHT))])
+    mine = [e for e in batch.entries if e.student_id == V1.student_id]
+    message = (
+        "files with the same modification time and no upload order to tell which is newer (x/2.yaml, x/1.yaml); "
+        "none counted: remove the ones that should not count and grade again"
+    )
+    assert [(e.path, e.status, e.message, e.result) for e in mine] == [
+        ("x/2.yaml", "error", message, None),
+        ("x/1.yaml", "error", message, None),
+    ]
 
 
 def test_two_different_files_for_one_student_are_a_conflict_not_an_override():
