@@ -212,7 +212,8 @@ def _filled_candidate(header: list[str], names: tuple[str, ...], rows: list[list
     """The first of `names` filled in every row; else the first present (its empty cell is reported)."""
     present = [i for i in (_index(header, n) for n in names) if i is not None]
     filled = [i for i in present if all(_cell(row, i) for row in rows)]
-    return (filled or present or [None])[0]
+    chosen = filled or present
+    return chosen[0] if chosen else None
 
 
 def _column(header: list[str], wanted: str | None, option: str, filename: str, found: str) -> int | None:
