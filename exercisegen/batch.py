@@ -194,7 +194,7 @@ def _grade_file(
 ) -> BatchEntry:
     """One file's entry: graded, or an error saying why not."""
     try:
-        if isinstance(data, SubmissionError):  # not read at all (a pipe, a link, a hidden file, ...)
+        if isinstance(data, SubmissionError):  # not read at all (a pipe, a link, a zip entry refused, ...)
             raise data
         sub = parse_submission(data, path)
     except SubmissionError as exc:

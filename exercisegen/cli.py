@@ -392,26 +392,56 @@ def _load_key(path: str) -> Any:
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Grades directory to create.")
 @click.option("--no-reveal", is_flag=True, help="Feedback does not show the correct answers.")
 @click.option("--force", is_flag=True, help="Replace an existing grades directory.")
-def grade(key_path: str, submissions: tuple[str, ...], out_dir: str, no_reveal: bool, force: bool) -> None:
-    """Grade answer sheets (YAML/JSON) and filled worksheet PDFs; write gradebook, feedback, summary.
+@click.option(
+    "--gradebook",
+    type=click.Choice(["canvas", "moodle", "plain"]),
+    default=None,
+    help="Also write gradebook-<LMS>.csv (one row per graded student, to import as is) and problems.csv.",
+)
+@click.option(
+    "--assignment",
+    default=None,
+    help="Title of the grade column in --gradebook (Canvas: as in its export, `Homework 3 (12345)`) "
+    "[default: the set's title].",
+)
+def grade(
+    key_path: str,
+    submissions: tuple[str, ...],
+    out_dir: str,
+    no_reveal: bool,
+    force: bool,
+    gradebook: str | None,
+    assignment: str | None,
+) -> None:
+    """Grade answer sheets (YAML/JSON) and filled worksheet PDFs, also as Canvas's or Moodle's
+    "download all submissions" zip or folder; write gradebook, feedback, summary.
 
     Exit status: 0 when every student was graded, 1 when some rows are errors, 2 for usage errors.
 
     \b
     Example:
       exercisegen grade --key hw1/key.json submissions/ --out hw1-grades/
+      exercisegen grade --key hw1/key.json submissions.zip --gradebook canvas --out hw1-grades/
     """
     from pathlib import Path
 
     from exercisegen.batch import GRADED, grade_batch
-    from exercisegen.gradefiles import collect_submissions, write_grades
+    from exercisegen.gradebooks import write_gradebook
+    from exercisegen.gradefiles import write_grades
+    from exercisegen.lms_zip import collect
     from exercisegen.outdir import claim, write_atomically
 
     target = Path(out_dir)
     with claim(target, force):  # a second run to the same --out refuses while this one works
         key = _load_key(key_path)
-        batch = grade_batch(key, collect_submissions(list(submissions)))
-        write_atomically(target, force, lambda tmp: write_grades(batch, key, tmp, reveal=not no_reveal))
+        batch = grade_batch(key, collect(list(submissions)))
+
+        def fill(tmp: Path) -> None:
+            write_grades(batch, key, tmp, reveal=not no_reveal)
+            if gradebook is not None:
+                write_gradebook(batch, key, tmp, gradebook, assignment)
+
+        write_atomically(target, force, fill)
     graded = sum(e.status == GRADED for e in batch.entries)
     problems = [e for e in batch.entries if e.status != GRADED]
     click.echo(f"graded {graded} of {len(key.variants)} students; {len(problems)} error rows; wrote {target}/")

@@ -27,7 +27,7 @@ def score_of(score: float, points: float) -> str:
     return f"{fmt_score(score)} of {fmt_score(points)} point" + ("" if points == 1 else "s")
 
 
-def _spreadsheet_safe(text: str) -> str:
+def spreadsheet_safe(text: str) -> str:
     """Text a spreadsheet will not run as a formula (file names and ids come from students)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -49,9 +49,9 @@ def gradebook_csv(batch: BatchResult) -> str:
         else:
             numbers = [""] * (len(batch.problem_ids) + 2) + [""]
             numbers[-2] = fmt_score(sum(batch.points))
-        text = [_spreadsheet_safe(v) for v in (entry.student_id, entry.student_name, entry.variant_code)]
+        text = [spreadsheet_safe(v) for v in (entry.student_id, entry.student_name, entry.variant_code)]
         status = "ok" if entry.status == GRADED else "error"
-        writer.writerow([*text, *numbers, status, _spreadsheet_safe(entry.message)])
+        writer.writerow([*text, *numbers, status, spreadsheet_safe(entry.message)])
     return out.getvalue()
 
 
