@@ -100,12 +100,21 @@ def test_plain_csv_with_other_headers_is_detected_and_columns_can_be_named():
             "r.csv:1: cannot tell which column holds the student ids; columns found: 'Matrikel', 'Vorname'; "
             "name it with --id-column (and --name-column, --email-column)",
         ),
-        ("Matrikel,Vorname\n1,Ann\n", ColumnChoice(id="Matrikelnummer"),
-         "r.csv:1: no column 'Matrikelnummer' for --id-column; columns found: 'Matrikel', 'Vorname'"),
-        ("Matrikel,Vorname\n1,Ann\n2,Bo\n1,Cy\n", ColumnChoice(id="Matrikel"),
-         "r.csv:4: duplicate student id '1' (first on line 2); ids must be unique"),
-        ("Matrikel,Vorname\n1,Ann\n,Bo\n", ColumnChoice(id="Matrikel", name="Vorname"),
-         "r.csv:3: empty `Matrikel` for 'Bo'; fill it in, or take the ids from another column with --id-column"),
+        (
+            "Matrikel,Vorname\n1,Ann\n",
+            ColumnChoice(id="Matrikelnummer"),
+            "r.csv:1: no column 'Matrikelnummer' for --id-column; columns found: 'Matrikel', 'Vorname'",
+        ),
+        (
+            "Matrikel,Vorname\n1,Ann\n2,Bo\n1,Cy\n",
+            ColumnChoice(id="Matrikel"),
+            "r.csv:4: duplicate student id '1' (first on line 2); ids must be unique",
+        ),
+        (
+            "Matrikel,Vorname\n1,Ann\n,Bo\n",
+            ColumnChoice(id="Matrikel", name="Vorname"),
+            "r.csv:3: empty `Matrikel` for 'Bo'; fill it in, or take the ids from another column with --id-column",
+        ),
     ],
 )
 def test_roster_errors_are_one_line_naming_file_line_and_columns(data, columns, message):

@@ -39,7 +39,11 @@ def flattened_pdf(key_doc: dict, variant: dict) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     writer.add_metadata(
-        {"/ExercisegenVariant": variant["code"], "/ExercisegenStudent": variant["student_id"], "/ExercisegenSet": key_doc["set"]}
+        {
+            "/ExercisegenVariant": variant["code"],
+            "/ExercisegenStudent": variant["student_id"],
+            "/ExercisegenSet": key_doc["set"],
+        }
     )
     out = io.BytesIO()
     writer.write(out)
@@ -98,12 +102,14 @@ def test_canvas_round_trip(canvas_class):
             entries[f"{stem}_answers.json"] = answers_json(key_doc, variants[sid], leave_out=left_out)
             expected[sid] = total - points[left_out]
         elif i == 3:  # late: still graded, and said so
-            entries[f"last3first3_LATE_6003_90003_answers.json"] = answers_json(key_doc, variants[sid])
+            entries["last3first3_LATE_6003_90003_answers.json"] = answers_json(key_doc, variants[sid])
             expected[sid] = total
         elif i == 4:  # printed to PDF: no fields left
             entries[f"{stem}_worksheet.pdf"] = flattened_pdf(key_doc, variants[sid])
         elif i == 5:  # uploads classmate 6's sheet (filled wrong), uploaded after 6's own
-            entries["last5first5_6005_90100_answers.json"] = answers_json(key_doc, variants["s1006"], leave_out=left_out)
+            entries["last5first5_6005_90100_answers.json"] = answers_json(
+                key_doc, variants["s1006"], leave_out=left_out
+            )
         elif i == 7:  # two files in one attempt: the later upload (larger attachment id) counts
             entries[f"{stem}_answers.json"] = answers_json(key_doc, variants[sid], leave_out=left_out)
             entries["last7first7_6007_90207_answers.json"] = answers_json(key_doc, variants[sid])
@@ -129,24 +135,36 @@ def test_canvas_round_trip(canvas_class):
     assert got == expected
     for name, canvas_id, sis_id, login, section, _ in students:
         i = int(sis_id[1:]) - 1000
-        assert (name, canvas_id, login, section) == (f"Last{i}, First{i}", str(6000 + i), f"user{i}@uni.example", "Section 1")
+        assert (name, canvas_id, login, section) == (
+            f"Last{i}, First{i}",
+            str(6000 + i),
+            f"user{i}@uni.example",
+            "Section 1",
+        )
 
-    problems = {(r["student_id"], r["file"].rsplit("/", 1)[-1]): r["problem"] for r in csv.DictReader(
-        io.StringIO((grades / "problems.csv").read_text(encoding="utf-8"))
-    )}
+    problems = {
+        (r["student_id"], r["file"].rsplit("/", 1)[-1]): r["problem"]
+        for r in csv.DictReader(io.StringIO((grades / "problems.csv").read_text(encoding="utf-8")))
+    }
     assert set(problems) == {
         ("s1004", "last4first4_6004_90004_worksheet.pdf"),
         ("s1005", "last5first5_6005_90100_answers.json"),
         ("s1007", "last7first7_6007_90007_answers.json"),
     }
-    assert "has no answer fields (printed to PDF or flattened" in problems[("s1004", "last4first4_6004_90004_worksheet.pdf")]
+    assert (
+        "has no answer fields (printed to PDF or flattened"
+        in problems[("s1004", "last4first4_6004_90004_worksheet.pdf")]
+    )
     assert problems[("s1005", "last5first5_6005_90100_answers.json")].endswith(
         "last5first5_6005_90100_answers.json: submitted by Last5, First5 (s1005) for Last6, First6 (s1006); "
         "not counted: every student submits their own worksheet"
     )
     assert problems[("s1007", "last7first7_6007_90007_answers.json")].startswith("older than ")
-    plain = {r["student_id"]: r for r in csv.DictReader(io.StringIO((grades / "gradebook.csv").read_text()))
-             if r["status"] == "ok"}
+    plain = {
+        r["student_id"]: r
+        for r in csv.DictReader(io.StringIO((grades / "gradebook.csv").read_text()))
+        if r["status"] == "ok"
+    }
     assert plain["s1003"]["message"] == "late (the LMS marks the submission late)"
 
 
@@ -171,12 +189,15 @@ def test_moodle_round_trip_with_folders_ties_and_a_mis_attributed_file(tmp_path)
     v = {x["student_id"]: x for x in key_doc["variants"]}
     total = sum(p["points"] for p in key_doc["variants"][0]["problems"])
     zip_path = tmp_path / "HW3-123-submissions.zip"
-    write_zip(zip_path, {
-        "Jane Doe_12345_assignsubmission_file_/answers.json": answers_json(key_doc, v["jane@uni.example"]),
-        "José Núñez_12346_assignsubmission_file_/answers.json": answers_json(key_doc, v["pat@uni.example"]),
-        "Pat O'Brien_12347_assignsubmission_file_/a.json": answers_json(key_doc, v["pat@uni.example"]),
-        "Pat O'Brien_12347_assignsubmission_file_/b.json": answers_json(key_doc, v["pat@uni.example"]),
-    })
+    write_zip(
+        zip_path,
+        {
+            "Jane Doe_12345_assignsubmission_file_/answers.json": answers_json(key_doc, v["jane@uni.example"]),
+            "José Núñez_12346_assignsubmission_file_/answers.json": answers_json(key_doc, v["pat@uni.example"]),
+            "Pat O'Brien_12347_assignsubmission_file_/a.json": answers_json(key_doc, v["pat@uni.example"]),
+            "Pat O'Brien_12347_assignsubmission_file_/b.json": answers_json(key_doc, v["pat@uni.example"]),
+        },
+    )
     grades = tmp_path / "grades"
     result = run("grade", "--key", out / "key.json", zip_path, "--gradebook", "moodle", "--out", grades)
     assert result.exit_code == 1, result.output

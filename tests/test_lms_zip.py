@@ -24,7 +24,10 @@ from exercisegen.lms_zip import read_zip
         ("o_brienpat_5680_90004_hw_3_final.yaml", Origin("canvas", "5680", "o_brienpat", 90004, False)),
         ("anon_Xy7Qa_90005_answers.yaml", Origin("canvas", "", "", 90005, False)),
         # Moodle 3.1+: a folder per participant; before: the same prefix on the file name
-        ("m.zip/Jane Doe_12345_assignsubmission_file_/answers.yaml", Origin("moodle", "12345", "Jane Doe", None, False)),
+        (
+            "m.zip/Jane Doe_12345_assignsubmission_file_/answers.yaml",
+            Origin("moodle", "12345", "Jane Doe", None, False),
+        ),
         ("Jane Doe_12345_assignsubmission_file_answers.yaml", Origin("moodle", "12345", "Jane Doe", None, False)),
         ("Participant_12346_assignsubmission_file_/w.pdf", Origin("moodle", "12346", "Participant", None, False)),
         ("subs/s001.yaml", None),
