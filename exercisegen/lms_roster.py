@@ -166,12 +166,12 @@ def _records(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RosterError(f"{filename}: not UTF-8 text; save the roster as a UTF-8 CSV") from None
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    try:  # only the separator is sniffed: quoting is always CSV's ("" inside quotes)
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        delimiter = ","
     try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as err:
         raise RosterError(f"{filename}: not a readable CSV ({err}); export the roster again") from None
     if not rows or not any(cell.strip() for cell in rows[0]):
