@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import click
 
+from exercisegen.cli_options import gradebook_options, roster_options
 from exercisegen.errors import ExercisegenError, SpecError
 
 
@@ -213,29 +214,11 @@ def stress(spec_path: str, variants: int) -> None:
     sys.exit(1 if any(warnings_of(p) for p in report.problems) else 0)
 
 
-def _roster_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--roster and the options naming its columns (generate and export read rosters alike)."""
-    options = [
-        click.option(
-            "--roster",
-            type=click.Path(),
-            default=None,
-            help="CSV with `id` and `name` columns, or a Canvas gradebook / Moodle participants or grades export.",
-        ),
-        click.option("--id-column", default=None, help="The roster's column of student ids [default: detected]."),
-        click.option("--name-column", default=None, help="The roster's column of names [default: detected]."),
-        click.option("--email-column", default=None, help="The roster's column of emails [default: detected]."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
 @main.command()
 @click.argument("spec_path", metavar="SPEC")
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Directory to create.")
 @click.option("--variants", type=int, default=None, help="Number of students (ids v001, v002, ...).")
-@_roster_options
+@roster_options
 @click.option("--seed", type=int, default=None, help="Overrides the spec's seed.")
 @click.option("--secret-file", type=click.Path(), default=None, help="Secret for the HMAC that derives variants.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Overrides the spec's paper.")
@@ -332,7 +315,7 @@ def _class_key(
 @click.argument("spec_path", metavar="SPEC")
 @click.option("--out", "out_file", required=True, type=click.Path(), help="File: .xml (Moodle) or .zip (Canvas).")
 @click.option("--variants", type=int, default=None, help="Number of variants (ids v001, v002, ...).")
-@_roster_options
+@roster_options
 @click.option("--seed", type=int, default=None, help="Overrides the spec's seed.")
 @click.option("--secret-file", type=click.Path(), default=None, help="Secret for the HMAC that derives variants.")
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
@@ -392,18 +375,7 @@ def _load_key(path: str) -> Any:
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Grades directory to create.")
 @click.option("--no-reveal", is_flag=True, help="Feedback does not show the correct answers.")
 @click.option("--force", is_flag=True, help="Replace an existing grades directory.")
-@click.option(
-    "--gradebook",
-    type=click.Choice(["canvas", "moodle", "plain"]),
-    default=None,
-    help="Also write gradebook-<LMS>.csv (one row per graded student, to import as is) and problems.csv.",
-)
-@click.option(
-    "--assignment",
-    default=None,
-    help="Title of the grade column in --gradebook (Canvas: as in its export, `Homework 3 (12345)`) "
-    "[default: the set's title].",
-)
+@gradebook_options
 def grade(
     key_path: str,
     submissions: tuple[str, ...],
