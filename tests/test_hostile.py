@@ -272,7 +272,7 @@ def test_huge_spec_numbers_are_refused_at_validation(tmp_path, old, new, message
     spec.write_text(text.replace(old, new, 1))
     started = time.perf_counter()
     result = run("validate", spec)
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 30  # a stall guard (these took > 60 s before); generous for loaded CI
     assert result.exit_code == 2
     line = text.replace(old, new, 1).split(new.strip().split("\n")[-1])[0].count("\n") + 1
     assert f"{spec}:{line}: {message}\n" in result.output
@@ -314,7 +314,7 @@ def test_huge_yaml_flow_list_is_refused_fast(homework, tmp_path):
     assert len(data) <= 2 * 1024 * 1024
     started = time.perf_counter()
     batch = grade_batch(key, [("big.yaml", 1.0, data)])
-    assert time.perf_counter() - started < 3  # about 0.4 s unloaded
+    assert time.perf_counter() - started < 10  # a stall guard: about 0.4 s unloaded, 17–32 s before the cap
     (entry,) = [e for e in batch.entries if e.path == "big.yaml"]
     assert entry.message.startswith("big.yaml:")
     assert "more than 20000 values" in entry.message
@@ -495,7 +495,7 @@ def test_fuzz_hostile_submissions(homework):
     elapsed = time.perf_counter() - started
     assert judge(key, files, batch) == {"internal errors": 0, "rows lost": 0, "wrong grades": 0}
     assert sum(e.result is not None for e in batch.entries) > 20  # the perfect ones and harmless mutations
-    assert elapsed < 20
+    assert elapsed < 120  # a stall guard only (about 7 s unloaded); speed is measured in benchmarks/
     from exercisegen.reports import gradebook_csv, results_json
 
     gradebook_csv(batch).encode("utf-8")  # every string can be written
