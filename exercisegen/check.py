@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from exercisegen.choice_answers import picked_options
 from exercisegen.problems.base import AnswerLayout
 from exercisegen.submissions import (
     Blank,
@@ -67,6 +68,12 @@ def _answer_messages(answer: SubmittedAnswer, layout: AnswerLayout | None) -> li
         return ["no answer yet"]
     if all(isinstance(cell, Blank) for *_, cell in cells):
         return ["not answered yet (every number is still ?)"]
+    if layout is not None and layout.choose:
+        picked = picked_options(answer.blocks, layout.labels)  # letters, or one tick per option
+        return [picked] if isinstance(picked, str) else []
+    written = [cell for *_, cell in cells if not isinstance(cell, Blank)]
+    if layout is None and all(isinstance(cell, Unreadable) and cell.text.isalpha() for cell in written):
+        return []  # letters only: a choice answer (which letters exist, only the key knows)
     if layout is not None and not layout.reveal_shape:
         # the size is part of the question: boxes left empty around the grid are not holes in it
         answer = SubmittedAnswer(trim_blank_border(answer.blocks))

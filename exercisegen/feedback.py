@@ -16,6 +16,9 @@ def correct_answer_lines(problem: Problem) -> list[str]:
     """The key's answer as text: labelled values for one-row answers, aligned grids otherwise."""
     layout = problem.layout
     blocks = problem.answer
+    if layout.choose:
+        picked = [label for label, v in zip(layout.labels, blocks[0][0]) if v]
+        return [" ".join(picked)]
     if layout.labels and len(blocks) == 1 and len(blocks[0]) == 1:
         return [", ".join(f"{label} {fmt_number(v)}" for label, v in zip(layout.labels, blocks[0][0]))]
     lines: list[str] = []
@@ -46,7 +49,11 @@ def problem_feedback(result: ProblemResult, problem: Problem) -> list[str]:
     labels = problem.layout.labels
     several = len(problem.answer) > 1
 
+    rows = problem.layout.row_labels
+
     def where(b: int, r: int, c: int) -> str:
+        if rows and labels and r < len(rows) and c < len(labels):
+            return f"{rows[r]} {labels[c]}"
         return labels[c] if labels and c < len(labels) else cell_name(b, r, c, several)
 
     lines = [result.message[:1].upper() + result.message[1:] + "."]
@@ -54,11 +61,12 @@ def problem_feedback(result: ProblemResult, problem: Problem) -> list[str]:
         shown = []
         for b, r, c in result.wrong_cells[:12]:
             cell = result.submitted[b][r][c]
-            what = (
-                f"{clip(cell.text, 20)!r} is not a number"
-                if isinstance(cell, Unreadable)
-                else f"you wrote {cell_text(cell)}"
-            )
+            if problem.layout.choose:
+                what = "you ticked it" if cell == 1 else "you left it out"
+            elif isinstance(cell, Unreadable):
+                what = f"{clip(cell.text, 20)!r} is not a number"
+            else:
+                what = f"you wrote {cell_text(cell)}"
             shown.append(f"{where(b, r, c)} ({what})")
         more = len(result.wrong_cells) - len(shown)
         lines.append("Wrong: " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "") + ".")

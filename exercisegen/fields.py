@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-FieldKind = Literal["int", "pair", "matrix", "word", "bool"]
+FieldKind = Literal["int", "pair", "matrix", "word", "bool", "text", "list", "draws", "formulas"]
 
 # Limits a course needs and no more: they bound the work any spec can cause before anything is drawn.
 MAX_SIZE = 64  # a grid's height or width, a kernel's, an input_size (drawn matrices and literals)
@@ -30,6 +30,11 @@ class Field:
                     `shape` may be omitted when `shape_derived` (the type computes it)
       * "word"   -- one of `options`, fixed or drawn with {choice: [...]}
       * "bool"   -- true / false, fixed
+      * "text"   -- a non-empty string, fixed
+      * "list"   -- a list of mappings, each holding the fields declared in `items` (defaults filled in);
+                    at least `minimum` (default 1) and at most `maximum` of them
+      * "draws"  -- a mapping of names to integers, each fixed or drawn ({choice: [...]}, {range: [lo, hi]})
+      * "formulas" -- a mapping of names to arithmetic expressions (text; the type checks them)
     """
 
     kind: FieldKind
@@ -40,6 +45,8 @@ class Field:
     options: tuple[str, ...] = ()
     shape_derived: bool = False
     help: str = ""
+    items: tuple[tuple[str, "Field"], ...] = ()  # "list" fields: the fields of each item, in order
+    maximum: int | None = None  # "list" fields: the most items allowed
 
 
 def stride_field(kind: FieldKind = "pair") -> Field:

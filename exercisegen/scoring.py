@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exercisegen.choice_answers import picked_options
 from exercisegen.diagnose import NO_DIAGNOSIS, CellRef, Diagnosis, diagnosis
 from exercisegen.problems.base import shape_of
 from exercisegen.submissions import (
@@ -72,6 +73,11 @@ def grade_problem(problem: Problem, answer: SubmittedAnswer | None) -> ProblemRe
     blocks = answer.blocks if answer is not None else ()
     if blocks and not problem.layout.reveal_shape:
         blocks = trim_blank_border(blocks)  # the grid was written into a larger box area
+    if blocks and problem.layout.choose:
+        picked = picked_options(blocks, problem.layout.labels)  # letters -> one 1/0 per option
+        if isinstance(picked, str):
+            return ProblemResult(problem.id, problem.points, 0.0, total, 0, (), (), False, picked, None, blocks)
+        blocks = picked
     cells = [
         (b, r, c, cell) for b, block in enumerate(blocks) for r, row in enumerate(block) for c, cell in enumerate(row)
     ]
@@ -83,8 +89,9 @@ def grade_problem(problem: Problem, answer: SubmittedAnswer | None) -> ProblemRe
         shape_ok: bool,
         message: str,
         found: Diagnosis,
+        fraction: float | None = None,
     ) -> ProblemResult:
-        score = problem.points * right / total
+        score = problem.points * right / total if fraction is None else problem.points * fraction
         name = found.mistake.name if found.mistake is not None else None
         return ProblemResult(
             problem.id, problem.points, score, total, right, wrong, blank, shape_ok, message, name, blocks,
@@ -107,11 +114,15 @@ def grade_problem(problem: Problem, answer: SubmittedAnswer | None) -> ProblemRe
     found = NO_DIAGNOSIS
     if right < total:
         found = diagnosis(kind, problem.params, problem.answer, values, atol=problem.atol, rtol=problem.rtol)
-    return result(right, wrong, blank, True, _tally(right, total, len(wrong), len(blank)), found)
+    fraction = kind.credit(problem.params, problem.answer, values, marks)
+    tally = _tally(right, total, len(wrong), len(blank), problem.layout.choose)
+    return result(right, wrong, blank, True, tally, found, fraction)
 
 
-def _tally(right: int, total: int, wrong: int, blank: int) -> str:
-    """`all 9 numbers right` or `6 of 9 numbers right (2 wrong, 1 blank)`."""
+def _tally(right: int, total: int, wrong: int, blank: int, choose: str = "") -> str:
+    """`all 9 numbers right` or `6 of 9 numbers right (2 wrong, 1 blank)` (options judged right for a choice)."""
+    if choose:
+        return "right" if right == total else f"{right} of {total} options judged right"
     if right == total:
         return f"all {total} numbers right" if total > 1 else "right"
     notes = [f"{wrong} wrong"] if wrong else []

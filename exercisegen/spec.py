@@ -175,8 +175,7 @@ def _problem(check: Check, node: Node, path: str, first_ids: dict[str, int]) -> 
     if len(check.errors) > before:
         return None
     for name, message in module.check_fields(dict(fields)):
-        entry = node.get(name)
-        check.error(entry.value.line if entry is not None else node.line, join_key(path, name), message)
+        check.error(_line_of(node, name), join_key(path, name), message)
     if len(check.errors) == before:
         check_output_padding(check, node, path, dict(fields))
     balance = _optional(check, node, "balance", (), lambda c, n, p: _balance(c, n, p, module, dict(fields)), path)
@@ -228,6 +227,22 @@ def _balance(check: Check, node: Node, path: str, module: Any, fields: dict[str,
     if len(names) == len(node.items) and count > MAX_COMBINATIONS:
         check.error(node.line, path, f"{count} combinations to balance; at most {MAX_COMBINATIONS}")
     return tuple(names) if len(names) == len(node.items) and count <= MAX_COMBINATIONS else None
+
+
+def _line_of(node: Map, name: str) -> int:
+    """The line of the value a check names (`stride`, `layers[2].stride`), else of the nearest enclosing one."""
+    line = node.line
+    current: Node = node
+    for part in re.split(r"\.|(?=\[)", name):
+        index = re.fullmatch(r"\[(\d+)\]", part)
+        if index and isinstance(current, Seq) and int(index.group(1)) < len(current.items):
+            current = current.items[int(index.group(1))]
+        elif not index and isinstance(current, Map) and (entry := current.get(part)) is not None:
+            current = entry.value
+        else:
+            break
+        line = current.line
+    return line
 
 
 def _problem_id(check: Check, node: Map, path: str, first_ids: dict[str, int]) -> str | None:

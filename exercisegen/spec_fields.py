@@ -3,6 +3,7 @@ output_padding rule that spans several fields."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from exercisegen.fields import MAX_SIZE, MAX_VALUE, Field
@@ -40,7 +41,72 @@ def field_value(check: Check, node: Map, path: str, name: str, decl: Field) -> A
         return _matrix(check, value_node, field_path, decl)
     if decl.kind == "bool":
         return bool_value(check, value_node, field_path)
+    if decl.kind == "text":
+        return _text(check, value_node, field_path)
+    if decl.kind == "list":
+        return _items(check, value_node, field_path, decl)
+    if decl.kind in ("draws", "formulas"):
+        return _named(check, value_node, field_path, decl)
     return _draw(check, value_node, field_path, decl)
+
+
+Item = tuple[tuple[str, Any], ...]  # one item of a "list" field: (field name, value) in declared order
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
+
+
+def _text(check: Check, node: Node, path: str) -> str | None:
+    """A non-empty string (numbers written in YAML are refused: quote them)."""
+    if isinstance(node, Scalar) and isinstance(node.value, str) and node.value.strip():
+        return node.value
+    check.error(node.line, path, must("a non-empty string", node))
+    return None
+
+
+def _items(check: Check, node: Node, path: str, decl: Field) -> tuple[Item, ...] | None:
+    """A list of mappings, each checked against `decl.items` (unknown keys, defaults, output_padding)."""
+    least = 1 if decl.minimum is None else decl.minimum
+    most = f" and at most {decl.maximum}" if decl.maximum is not None else ""
+    expected = f"a list of at least {least}{most} mappings"
+    if not isinstance(node, Seq) or len(node.items) < least or (
+        decl.maximum is not None and len(node.items) > decl.maximum
+    ):
+        check.error(node.line, path, must(expected, node))
+        return None
+    names = tuple(name for name, _ in decl.items)
+    before = len(check.errors)
+    parsed = []
+    for i, item in enumerate(node.items):
+        item_path = f"{path}[{i}]"
+        if not isinstance(item, Map):
+            check.error(item.line, item_path, must(f"a mapping with any of {', '.join(names)}", item))
+            continue
+        check_keys(check, item, item_path, names)
+        errors = len(check.errors)
+        values = tuple((name, field_value(check, item, item_path, name, sub)) for name, sub in decl.items)
+        if len(check.errors) == errors:
+            check_output_padding(check, item, item_path, dict(values))
+        parsed.append(values)
+    return tuple(parsed) if len(check.errors) == before else None
+
+
+def _named(check: Check, node: Node, path: str, decl: Field) -> tuple[tuple[str, Any], ...] | None:
+    """A mapping of names to integer draws ("draws") or to expression texts ("formulas")."""
+    what = "integers or draws" if decl.kind == "draws" else "arithmetic expressions"
+    if not isinstance(node, Map):
+        check.error(node.line, path, must(f"a mapping of names to {what}", node))
+        return None
+    before = len(check.errors)
+    values: list[tuple[str, Any]] = []
+    for entry in node.entries:
+        entry_path = join_key(path, entry.key)
+        if not _NAME.fullmatch(entry.key):
+            check.error(entry.key_line, entry_path, "a name must be a letter or _ followed by letters, digits or _")
+            continue
+        if decl.kind == "draws":
+            values.append((entry.key, _draw(check, entry.value, entry_path, Field("int", minimum=decl.minimum))))
+        else:
+            values.append((entry.key, _text(check, entry.value, entry_path)))
+    return tuple(values) if len(check.errors) == before else None
 
 
 def _draw(check: Check, node: Node, path: str, decl: Field) -> Draw | None:

@@ -25,6 +25,10 @@ _KIND_WORDS = {
     "matrix": "matrix",
     "word": "word",
     "bool": "true or false",
+    "text": "text",
+    "list": "list of mappings",
+    "draws": "mapping of names to integers (fixed or drawn)",
+    "formulas": "mapping of names to arithmetic expressions",
 }
 
 
@@ -57,6 +61,9 @@ def _kind_text(field: Field) -> str:
     if field.kind == "word":
         return f"word: {_code_list(field.options, 'or')}"
     text = _KIND_WORDS[field.kind]
+    if field.kind == "list":
+        least = 1 if field.minimum is None else field.minimum
+        return text + (f", {least} to {field.maximum} items" if field.maximum else f", at least {least}")
     if field.minimum is not None:
         text += f", >= {field.minimum}"
     if field.maximum is not None:
@@ -70,6 +77,8 @@ def _default_text(field: Field) -> str:
     """`required`, or the default as written in a spec."""
     if field.required:
         return "required"
+    if field.default is None:
+        return "(none)"
     return f"`{_yaml_flow(field.default)}`"
 
 
@@ -87,6 +96,11 @@ def _type_section(ptype: ProblemType[Any]) -> str:
     ]
     for name, field in ptype.fields.items():
         lines.append(f"| `{name}` | {_cell(_kind_text(field))} | {_cell(_default_text(field))} | {_cell(field.help)} |")
+        for item_name, item in field.items:
+            lines.append(
+                f"| `{name}[].{item_name}` | {_cell(_kind_text(item))} | {_cell(_default_text(item))} "
+                f"| {_cell(item.help)} |"
+            )
     return "\n".join(lines)
 
 

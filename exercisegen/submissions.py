@@ -339,7 +339,7 @@ def _from_pdf(data: bytes, name: str) -> Submission:
         if len(parts) != 4 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts[1:]):
             continue
         b, r, c = (int(p) for p in parts[1:])
-        cells.setdefault(parts[0], {})[(b, r, c)] = read_cell(_text(value))
+        cells.setdefault(parts[0], {})[(b, r, c)] = read_cell(_field_text(value))
     variant = _text(info.get("/ExercisegenVariant")) or _text(values.get("variant_code"))
     student = _text(info.get("/ExercisegenStudent")) or field_text(_text(values.get("student_id")))
     set_title = _text(info.get("/ExercisegenSet"))
@@ -370,6 +370,15 @@ def _from_pdf(data: bytes, name: str) -> Submission:
     free = frozenset(_text(info.get("/ExercisegenFreeShape")).split(",")) - {""}
     set_unknown = not set_title.strip() and bool(variant)
     return Submission(name, set_title.strip(), student.strip(), variant.strip(), answers, free, set_unknown)
+
+
+def _field_text(value: Any) -> str:
+    """A field's value as cell text; a checkbox's state (a PDF name) as "x" when ticked, "" when not."""
+    from pypdf.generic import NameObject
+
+    if isinstance(value, NameObject):
+        return "" if value == "/Off" else "x"  # ticked: what `choice_answers` reads as a tick
+    return _text(value)
 
 
 def _text(value: Any) -> str:
@@ -451,3 +460,4 @@ def shape_problem(blocks: tuple[Block, ...], expected: tuple[tuple[int, int], ..
             if n != cols:
                 return f"{prefix}expected {grid_size(rows, cols)}, got {count(n, 'number')} in row {r + 1}"
     return None
+

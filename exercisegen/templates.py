@@ -29,6 +29,10 @@ def answer_template(set_title: str, variant: Variant, layouts: Mapping[str, Answ
     ]
     for problem in variant.problems:
         layout = layouts[problem.id]
+        if layout.choose:
+            lines.append(f"  # {problem.id} ({_points(problem.points)}): {_describe_choice(layout)}")
+            lines.append(f'  {problem.id}: "?"')
+            continue
         lines.append(f"  # {problem.id} ({_points(problem.points)}): {_describe(problem, layout)}")
         lines.append(f"  {problem.id}: |")
         for index, (rows, cols) in enumerate(layout.blocks):
@@ -61,6 +65,15 @@ def _quoted(text: str) -> str:
 def _points(points: float) -> str:
     value = int(points) if float(points).is_integer() else points
     return f"{fmt_number(value)} point" + ("" if value == 1 else "s")
+
+
+def _describe_choice(layout: AnswerLayout) -> str:
+    """What to write for a choice: the letter picked, or every letter picked."""
+    letters = ", ".join(layout.labels)
+    if layout.choose == "one":
+        return f"the letter of the one option you pick ({letters})"
+    example = " ".join(layout.labels[::2][:2])
+    return f"the letters of every option you pick ({letters}), e.g. \"{example}\""
 
 
 def _describe(problem: Problem, layout: AnswerLayout) -> str:

@@ -123,6 +123,10 @@ class AnswerLayout:
     # `canvas` (rows, cols) boxes per block instead, and trailing empty rows/columns are ignored.
     reveal_shape: bool = True
     canvas: Pair = (0, 0)
+    # A choice answer: the student picks options by their letters (`labels`, "A", "B", ...):
+    # "one" (exactly one) or "any" (all that apply). The answer is still one row of numbers inside,
+    # 1 for a picked option and 0 for one left out.
+    choose: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,10 @@ class Givens:
 
     grids: tuple[GivenGrid, ...] = ()
     parameters: tuple[tuple[str, str], ...] = ()  # (PyTorch name, value text)
+    code: str = ""  # a code snippet typeset in monospace, lines as written
+    table: tuple[tuple[str, ...], ...] = ()  # a table of text: the header row, then one row per item
+    table_caption: str = ""
+    choices: tuple[tuple[str, str], ...] = ()  # (letter, option text) of a choice answer, in display order
 
 
 @dataclass(frozen=True)
@@ -245,6 +253,10 @@ class ProblemType(Generic[P]):
 
     def box_by_box(self, params: P) -> BoxByBoxForm | None:
         """The problem restated so each box has one right value (None: it already has, ask it as it is)."""
+        return None
+
+    def credit(self, params: P, answer: Blocks, submitted: Submitted, marks: Marks) -> float | None:
+        """The fraction of the points (0 to 1) an answer of the right shape earns; None: its share of right cells."""
         return None
 
     def comment(self, params: P, submitted: Submitted) -> str | None:

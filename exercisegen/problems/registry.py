@@ -6,11 +6,14 @@ from typing import Any
 
 from exercisegen.problems.as_convolution import AsConvolution
 from exercisegen.problems.base import Mistake, ProblemType
+from exercisegen.problems.choice import Choice
 from exercisegen.problems.conv import Conv
 from exercisegen.problems.conv_gradient import ConvGradient
 from exercisegen.problems.conv_matrix import ConvMatrix
 from exercisegen.problems.design import Design
 from exercisegen.problems.one_d import Conv1d, TransposedConv1d
+from exercisegen.problems.layer_code import LayerCode
+from exercisegen.problems.network_shapes import NetworkShapes
 from exercisegen.problems.output_shape import OutputShape
 from exercisegen.problems.overlap_map import OverlapMap
 from exercisegen.problems.transposed_conv import TransposedConv
@@ -28,6 +31,9 @@ TYPES: dict[str, ProblemType[Any]] = {
         ConvGradient(),
         AsConvolution(),
         OverlapMap(),
+        LayerCode(),
+        NetworkShapes(),
+        Choice(),
     )
 }
 

@@ -24,6 +24,7 @@ from exercisegen.render.styles import (
     Frame,
     para_text,
 )
+from exercisegen.render.text_parts import ChoiceList, CodeBlock, text_table
 from exercisegen.variants import Key, Problem
 
 
@@ -83,6 +84,10 @@ def given_grids(problem: Problem) -> list[Flowable]:
             cells, cell_width=(name_width, value_width), cell_height=6 * mm, caption="parameters", max_font=9
         )
         items.append(table)
+    if givens.table:
+        items.append(text_table(givens.table, givens.table_caption))
+    if givens.code:
+        items.append(CodeBlock(givens.code, "code"))
     return items
 
 
@@ -107,7 +112,13 @@ def answer_grids(
     title: str,
     values: Sequence[Sequence[Sequence[str]]] | None = None,
 ) -> list[Flowable]:
-    """The answer boxes of a problem, one grid per block, captioned `title` (and the block's title)."""
+    """The answer boxes of a problem, one grid per block, captioned `title` (and the block's title);
+    for a choice the options with their checkboxes."""
+    if layout.choose:
+        options = problem.kind.givens(problem.params).choices
+        ticked = None if values is None else [text == "1" for text in values[0][0]]
+        how = "tick one" if layout.choose == "one" else "tick all that apply"
+        return [ChoiceList(problem.id, options, frame.width, ticked=ticked, title=safe(f"{title} ({how})"))]
     grids: list[Flowable] = []
     for b, (rows, cols) in enumerate(layout.blocks):
         if not layout.reveal_shape and values is None:

@@ -1,0 +1,573 @@
+"""Problem type `network_shapes`: trace (N, C, H, W) through a small decoder (a DCGAN generator, a
+U-Net up path) given as code or as a table; or choose one layer's stride, padding and output_padding
+so that the network reaches its output size.
+
+Grading carries errors forward: a layer's shape computed right from the student's own (wrong) shape
+before it earns its credit, and the feedback says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Callable
+
+from exercisegen.errors import ParameterError
+from exercisegen.explanations import Explanation, ShapeStep, size_formula_steps
+from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
+from exercisegen.problems.base import (
+    AnswerLayout,
+    Blocks,
+    Givens,
+    Marks,
+    Mistake,
+    Pair,
+    ProblemType,
+    Submitted,
+    matrix_of,
+    pair_json,
+)
+from exercisegen.problems.drawing import draw_pair, draw_value, one_row, overlap_ok, size_ok
+from exercisegen.problems.torch_layers import (
+    CONV_KINDS,
+    LAYER_KINDS,
+    Layer,
+    Shape,
+    added_padding_size,
+    conv_formula_size,
+    fmt_shape,
+    layer_call,
+    layer_from_json,
+    layer_to_json,
+    shapes_through,
+    spatial_size,
+    without_output_padding_size,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from exercisegen.spec_model import ProblemSpec
+
+SHAPE_LABELS = ("N", "C", "H", "W")
+DESIGN_LABELS = ("stride", "padding", "output_padding")
+
+
+@dataclass(frozen=True)
+class NetworkParams:
+    """The input shape, the drawn layers, how they are shown, and (design) which layer is chosen."""
+
+    input_shape: Shape
+    layers: tuple[Layer, ...]
+    show_as: str  # "code" | "table"
+    style: str  # how calls are written (see torch_layers.layer_call)
+    design: int  # 0: trace the shapes; i >= 1: choose layer i's stride, padding, output_padding
+
+    @property
+    def shapes(self) -> tuple[Shape, ...]:
+        """The shape after each layer."""
+        return shapes_through(self.layers, self.input_shape)
+
+
+_LAYER_ITEMS = (
+    ("layer", Field("word", required=True, options=LAYER_KINDS, help="ConvTranspose2d, Conv2d, Upsample or cat")),
+    ("out_channels", Field("int", minimum=1, help="out_channels of a (transposed) convolution")),
+    ("kernel_size", Field("pair", minimum=1, help="kernel_size of a (transposed) convolution")),
+    ("stride", stride_field()),
+    ("padding", padding_field()),
+    ("output_padding", output_padding_field()),
+    ("dilation", dilation_field()),
+    ("scale_factor", Field("int", default=2, minimum=1, help="Upsample: the factor H and W grow by")),
+    ("skip_channels", Field("int", minimum=1, help="cat: the channels of the skip connection appended")),
+    ("optional", Field("bool", default=False, help="drawn in or left out (each with probability 1/2)")),
+)
+
+
+class NetworkShapes(ProblemType[NetworkParams]):
+    """The shape after every layer (error carried forward), or a design choice for one layer."""
+
+    name = "network_shapes"
+    fields = {
+        "batch": Field("int", default=1, minimum=1, help="N of the input shape"),
+        "in_channels": Field("int", required=True, minimum=1, help="C of the input shape"),
+        "input_size": Field("pair", required=True, minimum=1, help="H and W of the input (an int for a square)"),
+        "layers": Field(
+            "list",
+            required=True,
+            minimum=2,
+            maximum=8,
+            items=_LAYER_ITEMS,
+            help="the layers in order; a drawn network keeps 2 to 5 of them",
+        ),
+        "show_as": Field("word", default="code", options=("code", "table"), help="the network as code or a table"),
+        "style": Field(
+            "word",
+            default="mixed",
+            options=("keyword", "positional", "mixed"),
+            help="how calls are written in code (see layer_code)",
+        ),
+        "design_layer": Field(
+            "int",
+            default=0,
+            minimum=0,
+            help="0: fill the shape after each layer; i: choose stride, padding and output_padding of "
+            "layers[i-1] (a ConvTranspose2d, not optional) so the network reaches its output size",
+        ),
+    }
+    views = ("formula",)
+    default_views = ("formula",)
+    constraints = frozenset(("max_output_size", "min_output_size", "overlap", "distinct_from_mistakes"))
+
+    def check_fields(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
+        """Each layer has what its kind needs; the design layer is a fixed ConvTranspose2d."""
+        problems = []
+        for i, item in enumerate(dict(layer) for layer in fields["layers"]):
+            kinds = set(item["layer"].values)
+            if kinds & set(CONV_KINDS):
+                for name in ("out_channels", "kernel_size"):
+                    if item[name] is None:
+                        problems.append((f"layers[{i}].{name}", f"required for {' / '.join(sorted(kinds))}"))
+            if "cat" in kinds and item["skip_channels"] is None:
+                problems.append((f"layers[{i}].skip_channels", "required for cat"))
+        count = len(fields["layers"])
+        design = fields["design_layer"].values[0] if fields["design_layer"].kind == "fixed" else 0
+        if fields["design_layer"].kind != "fixed":
+            problems.append(("design_layer", "must be a fixed number"))
+        elif design > count:
+            problems.append(("design_layer", f"must be at most {count}, the number of layers"))
+        elif design:
+            item = dict(fields["layers"][design - 1])
+            if set(item["layer"].values) != {"ConvTranspose2d"} or item["optional"]:
+                problems.append(
+                    ("design_layer", f"layers[{design - 1}] must be a ConvTranspose2d that is not optional")
+                )
+        return problems
+
+    def draw(self, spec: "ProblemSpec", rng: "np.random.Generator") -> NetworkParams | None:
+        """Draw the input and every layer (optional ones in or out); None when a shape is empty or a
+        constraint fails."""
+        field = spec.field
+        batch, channels = int(draw_value(field("batch"), rng)), int(draw_value(field("in_channels"), rng))
+        size = draw_pair(field("input_size"), rng)
+        design_index = int(draw_value(field("design_layer"), rng))
+        layers: list[Layer] = []
+        design = 0
+        c = channels
+        for index, raw in enumerate(field("layers"), start=1):
+            item = dict(raw)
+            kind = draw_value(item["layer"], rng)
+            layer = _draw_layer(kind, c, item, rng)
+            if layer is None:
+                return None
+            if item["optional"] and rng.integers(2) == 0:
+                continue
+            layers.append(layer)
+            c = layer.out_channels
+            if index == design_index:
+                design = len(layers)
+        if not 2 <= len(layers) <= 5:
+            return None
+        show_as, style = draw_value(field("show_as"), rng), draw_value(field("style"), rng)
+        params = NetworkParams((batch, channels, size[0], size[1]), tuple(layers), show_as, style, design)
+        try:
+            shapes = params.shapes
+        except ParameterError:
+            return None
+        if design and not _square_choice(layers[design - 1]):
+            return None
+        return params if _meets(spec, self, params, shapes) else None
+
+    def solve(self, params: NetworkParams) -> Blocks:
+        """The shape after each layer, one row each; design: the drawn stride, padding, output_padding."""
+        if params.design:
+            layer = params.layers[params.design - 1]
+            return one_row([layer.stride[0], layer.padding[0], layer.output_padding[0]])
+        return (matrix_of([list(shape) for shape in params.shapes]),)
+
+    def params_to_json(self, params: NetworkParams) -> dict[str, Any]:
+        """Input shape, layers (PyTorch names), how shown, design layer."""
+        return {
+            "input_shape": list(params.input_shape),
+            "layers": [layer_to_json(layer) for layer in params.layers],
+            "show_as": params.show_as,
+            "style": params.style,
+            "design_layer": params.design,
+        }
+
+    def params_from_json(self, doc: dict[str, Any]) -> NetworkParams:
+        """The record from key.json."""
+        shape = tuple(int(v) for v in doc["input_shape"])
+        layers = tuple(layer_from_json(layer) for layer in doc["layers"])
+        design = int(doc["design_layer"])
+        if len(shape) != 4 or not layers or not 0 <= design <= len(layers):
+            raise ValueError("malformed network_shapes params")
+        return NetworkParams(shape, layers, str(doc["show_as"]), str(doc["style"]), design)  # type: ignore[arg-type]
+
+    # -- what the student sees ------------------------------------------------------------------------
+
+    def statement(self, params: NetworkParams) -> str:
+        """The task in words."""
+        shown = "code" if params.show_as == "code" else "table"
+        start = f"An input x of shape {fmt_shape(params.input_shape)} goes through the layers in the {shown} below."
+        if params.design:
+            final = params.shapes[-1]
+            return (
+                f"{start} Choose stride, padding and output_padding of layer {params.design} (marked ?) so that "
+                f"the output has shape {fmt_shape(final)}. Any valid choice is accepted (stride ≥ 1, "
+                "padding ≥ 0, output_padding smaller than the stride or the dilation)."
+            )
+        return f"{start} Give the shape (N, C, H, W) of x after each layer, one row per layer."
+
+    def givens(self, params: NetworkParams) -> Givens:
+        """The network as code or as a table."""
+        if params.show_as == "table":
+            return Givens(table=_table(params), table_caption="layers, in order")
+        return Givens(code=_code(params))
+
+    def layout(self, params: NetworkParams) -> AnswerLayout:
+        """One row per layer (N C H W), or the three design boxes."""
+        if params.design:
+            return AnswerLayout(blocks=((1, 3),), labels=DESIGN_LABELS, hint="order: " + " ".join(DESIGN_LABELS))
+        count = len(params.layers)
+        return AnswerLayout(
+            blocks=((count, 4),),
+            labels=SHAPE_LABELS,
+            row_labels=tuple(f"layer {i}" for i in range(1, count + 1)),
+            hint="one row per layer: N C H W",
+        )
+
+    def describe_answer(self, params: NetworkParams) -> str:
+        """For the answer sheet."""
+        return f"layer {params.design}'s choice" if params.design else "the shape after each layer"
+
+    def explain(self, params: NetworkParams, views: tuple[str, ...]) -> tuple[Explanation, ...]:
+        """Per layer: its call and the formulas with this variant's numbers."""
+        if "formula" not in views:
+            return ()
+        found = []
+        shape = params.input_shape
+        for index, (layer, out) in enumerate(zip(params.layers, params.shapes), start=1):
+            title = f"Layer {index} ({layer.kind}): {fmt_shape(shape)} → {fmt_shape(out)}"
+            found.append(Explanation("formula", title, _layer_steps(layer, shape, out)))
+            shape = out
+        if params.design:
+            found.append(Explanation("text", "Valid choices", _choices_text(params)))
+        return tuple(found)
+
+    # -- grading ------------------------------------------------------------------------------------
+
+    def mark(self, params: NetworkParams, answer: Blocks, submitted: Submitted, atol: float, rtol: float) -> Marks:
+        """Shapes: each number right, or right from the student's own row before (error carried forward).
+        Design: all boxes right when the choice reaches the output shape."""
+        if params.design:
+            ok = self.is_valid_choice(params, list(submitted[0][0]))
+            return ((tuple(ok for _ in submitted[0][0]),),)
+        rows = submitted[0]
+        marks = []
+        for r, (row, key) in enumerate(zip(rows, answer[0])):
+            carried = _carried(params.layers[r], rows[r - 1]) if r else None
+            marks.append(
+                tuple(
+                    _same(v, k) or (carried is not None and _same(v, carried[c]))
+                    for c, (v, k) in enumerate(zip(row, key))
+                )
+            )
+        return (tuple(marks),)
+
+    def comment(self, params: NetworkParams, submitted: Submitted) -> str | None:
+        """Which layers earned their credit by error carried forward; for a design, what the choice gives."""
+        if params.design:
+            return _design_comment(params, submitted)
+        rows = submitted[0] if submitted else ()
+        key = self.solve(params)[0]
+        if len(rows) != len(key):
+            return None
+        marks = self.mark(params, self.solve(params), submitted, 0.0, 0.0)[0]
+        carried = [r + 1 for r in range(1, len(rows)) if all(marks[r]) and tuple(rows[r]) != tuple(key[r])]
+        if not carried:
+            return None
+        names = _and_list([str(r) for r in carried])
+        before = _and_list([str(r - 1) for r in carried])
+        layers = "Layer" if len(carried) == 1 else "Layers"
+        return (
+            f"{layers} {names} counted as right: computed correctly from your own shape after layer {before} "
+            "(error carried forward)."
+        )
+
+    def valid_note(self) -> str:
+        """Feedback says that another choice would do too (design)."""
+        return " (design: any valid choice counts; shapes: errors are carried forward)"
+
+    def is_valid_choice(self, params: NetworkParams, values: list[Any]) -> bool:
+        """Does (stride, padding, output_padding) for the design layer give the network's output shape?"""
+        chosen = _chosen(params, values)
+        if chosen is None:
+            return False
+        try:
+            return shapes_through(chosen, params.input_shape)[-1] == params.shapes[-1]
+        except ParameterError:
+            return False
+
+
+# --- drawing helpers ---------------------------------------------------------------------------------
+
+
+def _draw_layer(kind: str, channels: int, item: dict[str, Any], rng: "np.random.Generator") -> Layer | None:
+    """One layer of `kind` taking `channels` in, its numbers drawn from the spec item."""
+    if kind == "Upsample":
+        return Layer(kind, channels, channels, scale_factor=int(draw_value(item["scale_factor"], rng)))
+    if kind == "cat":
+        return Layer(kind, channels, channels + int(draw_value(item["skip_channels"], rng)))
+    names = ("kernel_size", "stride", "padding", "output_padding", "dilation")
+    kernel, stride, padding, output_padding, dilation = (draw_pair(item[n], rng) for n in names)
+    if kind == "Conv2d":
+        output_padding = (0, 0)
+    out = int(draw_value(item["out_channels"], rng))
+    return Layer(kind, channels, out, kernel, stride, padding, output_padding, dilation)
+
+
+def _square_choice(layer: Layer) -> bool:
+    """A design layer's stride, padding and output_padding are the same in both directions."""
+    return all(v[0] == v[1] for v in (layer.stride, layer.padding, layer.output_padding))
+
+
+def _meets(spec: "ProblemSpec", kind: NetworkShapes, params: NetworkParams, shapes: tuple[Shape, ...]) -> bool:
+    c = spec.constraints
+    if not all(size_ok(c, shape[2:]) for shape in shapes):
+        return False
+    convs = [layer for layer in params.layers if layer.kind in CONV_KINDS]
+    if c.overlap and not all(overlap_ok(x.kernel_size, x.stride, x.dilation) for x in convs):
+        return False
+    return not (c.distinct_from_mistakes and not params.design and kind.confusable(params, kind.solve(params)))
+
+
+# --- showing the network -------------------------------------------------------------------------------
+
+
+def _hidden(params: NetworkParams, index: int) -> tuple[str, ...]:
+    return DESIGN_LABELS if index == params.design else ()
+
+
+def _code(params: NetworkParams) -> str:
+    """Forward-style code: one line per layer, numbered in a comment."""
+    lines = [f"x = torch.randn{fmt_shape(params.input_shape)}"]
+    calls = []
+    for index, layer in enumerate(params.layers, start=1):
+        call = layer_call(layer, params.style, _hidden(params, index))
+        if layer.kind == "cat":
+            text = f"x = torch.cat([x, skip{index}], dim=1)"
+            note = f"# {index}; skip{index} has {layer.skip_channels} channels"
+        else:
+            text, note = f"x = {call}(x)", f"# {index}"
+        calls.append((text, note))
+    width = max(len(text) for text, _ in calls)
+    lines += [f"{text.ljust(width)}  {note}" for text, note in calls]
+    return "\n".join(lines)
+
+
+def _table(params: NetworkParams) -> tuple[tuple[str, ...], ...]:
+    """Header, then one row per layer; `-` where a setting does not apply, `?` where it is to be chosen."""
+    dilated = any(layer.dilation != (1, 1) for layer in params.layers)
+    header = ["#", "layer", "out_channels", "kernel_size", "stride", "padding", "output_padding"]
+    header += ["dilation"] if dilated else []
+    header += ["scale_factor"]
+    rows = [tuple(header)]
+    for index, layer in enumerate(params.layers, start=1):
+        hidden = _hidden(params, index)
+        if layer.kind in CONV_KINDS:
+            values = [layer.stride, layer.padding, layer.output_padding if layer.transposed else None]
+            cells = [str(layer.out_channels), _pair(layer.kernel_size)]
+            cells += ["?" if hidden else ("-" if v is None else _pair(v)) for v in values]
+            cells += [_pair(layer.dilation)] if dilated else []
+            cells += ["-"]
+        else:
+            what = f"+{layer.skip_channels} (skip)" if layer.kind == "cat" else "-"
+            cells = [what, "-", "-", "-", "-"] + (["-"] if dilated else [])
+            cells += [str(layer.scale_factor) if layer.kind == "Upsample" else "-"]
+        rows.append((str(index), layer.kind, *cells))
+    return tuple(rows)
+
+
+def _pair(value: Pair) -> str:
+    return str(pair_json(value)).replace(" ", "")
+
+
+def _layer_steps(layer: Layer, shape: Shape, out: Shape) -> tuple[ShapeStep, ...]:
+    """The channels and the H / W formulas of one layer, as formula steps."""
+    n, c, h, w = shape
+    if layer.kind == "cat":
+        return (ShapeStep("C", "C_in + C_skip", f"{c} + {layer.skip_channels} = {out[1]}", out[1]),)
+    if layer.kind == "Upsample":
+        f = layer.scale_factor
+        return (
+            ShapeStep("H", "H_in · scale_factor", f"{h}·{f} = {out[2]}", out[2]),
+            ShapeStep("W", "W_in · scale_factor", f"{w}·{f} = {out[3]}", out[3]),
+        )
+    operation = "transposed" if layer.transposed else "conv"
+    channels = ShapeStep("C", "out_channels", str(out[1]), out[1])
+    steps = size_formula_steps(
+        operation, (h, w), layer.kernel_size, layer.stride, layer.padding, layer.dilation, layer.output_padding, out[2:]
+    )
+    return (channels, *steps)
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- grading helpers -------------------------------------------------------------------------------------
+
+
+def _same(value: Any, expected: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and value == expected
+
+
+def _carried(layer: Layer, previous: tuple[Any, ...]) -> Shape | None:
+    """The shape the layer gives from the student's own previous row (None if that row is not a shape)."""
+    if len(previous) != 4 or not all(_same(v, int(v)) if isinstance(v, (int, float)) else False for v in previous):
+        return None
+    n, c, h, w = (int(v) for v in previous)
+    if min(n, c, h, w) < 1:
+        return None
+    channels = {"Upsample": c, "cat": c + layer.skip_channels}.get(layer.kind, layer.out_channels)
+    try:
+        out_h, out_w = spatial_size(layer, (h, w))
+    except ParameterError:
+        return None
+    return (n, channels, out_h, out_w)
+
+
+def _chosen(params: NetworkParams, values: list[Any]) -> tuple[Layer, ...] | None:
+    """The layers with the student's (stride, padding, output_padding) in the design layer, or None."""
+    if len(values) != 3 or not all(_same(v, int(v)) if isinstance(v, (int, float)) else False for v in values):
+        return None
+    s, p, op = (int(v) for v in values)
+    layer = params.layers[params.design - 1]
+    if s < 1 or p < 0 or op < 0 or op >= max(s, *layer.dilation):
+        return None
+    layers = list(params.layers)
+    layers[params.design - 1] = replace(layer, stride=(s, s), padding=(p, p), output_padding=(op, op))
+    return tuple(layers)
+
+
+def _design_comment(params: NetworkParams, submitted: Submitted) -> str | None:
+    values = list(submitted[0][0]) if submitted and submitted[0] else []
+    if len(values) != 3:
+        return None
+    chosen = _chosen(params, values)
+    if chosen is None:
+        return (
+            "Every box needs a whole number: stride ≥ 1, padding ≥ 0, and output_padding smaller than the "
+            "stride or the dilation."
+        )
+    try:
+        final = shapes_through(chosen, params.input_shape)[-1]
+    except ParameterError:
+        return "With your choice a later layer gets an empty input."
+    return f"With your choice the output has shape {fmt_shape(final)}, not {fmt_shape(params.shapes[-1])}."
+
+
+def _choices_text(params: NetworkParams) -> str:
+    """The drawn choice and a few other valid ones (small values first)."""
+    drawn = list(NetworkShapes().solve(params)[0][0])
+    others = [
+        [s, p, op]
+        for s in range(1, 6)
+        for op in range(0, s)
+        for p in range(0, 2 * max(params.shapes[-1][2:]) + 1)
+        if [s, p, op] != drawn and NetworkShapes().is_valid_choice(params, [s, p, op])
+    ]
+    text = "One valid choice: " + ", ".join(f"{n} {v}" for n, v in zip(DESIGN_LABELS, drawn)) + "."
+    if others:
+        text += " Other valid choices include " + "; ".join(
+            ", ".join(f"{n} {v}" for n, v in zip(DESIGN_LABELS, choice)) for choice in others[:4]
+        ) + "."
+    return text
+
+
+# --- mistakes ----------------------------------------------------------------------------------------------
+
+
+def _traced(
+    params: NetworkParams, size_rule: Callable[[Layer, Pair], Pair], skip_channels: bool = True
+) -> Blocks | None:
+    """The shapes a student gets using `size_rule` for every layer (carrying their own shapes forward)."""
+    if params.design:
+        return None
+    n, c, h, w = params.input_shape
+    rows = []
+    try:
+        for layer in params.layers:
+            h, w = size_rule(layer, (h, w))
+            if min(h, w) < 1:
+                return None
+            if layer.kind == "cat":
+                c = c + (layer.skip_channels if skip_channels else 0)
+            elif layer.kind in CONV_KINDS:
+                c = layer.out_channels
+            rows.append([n, c, h, w])
+    except ParameterError:
+        return None
+    return (matrix_of(rows),)
+
+
+def _has(params: NetworkParams, test: Callable[[Layer], bool]) -> bool:
+    return any(test(layer) for layer in params.layers)
+
+
+def net_conv_formula(params: NetworkParams) -> Blocks | None:
+    """Every transposed layer's size computed with the convolution's formula."""
+    if not _has(params, lambda x: x.transposed):
+        return None
+    return _traced(params, conv_formula_size)
+
+
+def net_added_padding(params: NetworkParams) -> Blocks | None:
+    """Padding added (2p) instead of cropped in every transposed layer."""
+    if not _has(params, lambda x: x.transposed and x.padding != (0, 0)):
+        return None
+    return _traced(params, added_padding_size)
+
+
+def net_ignored_output_padding(params: NetworkParams) -> Blocks | None:
+    """output_padding left out of every transposed layer."""
+    if not _has(params, lambda x: x.transposed and x.output_padding != (0, 0)):
+        return None
+    return _traced(params, without_output_padding_size)
+
+
+def net_skip_channels_ignored(params: NetworkParams) -> Blocks | None:
+    """torch.cat taken to keep the channel count."""
+    if not _has(params, lambda x: x.kind == "cat"):
+        return None
+    return _traced(params, spatial_size, skip_channels=False)
+
+
+_T_SIZE = "H_out = (H_in − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1"
+
+NetworkShapes.mistakes = (
+    Mistake(
+        "net_conv_formula",
+        "You used the convolution's output-size formula for the transposed layers",
+        f"for ConvTranspose2d {_T_SIZE}.",
+        net_conv_formula,
+    ),
+    Mistake(
+        "net_added_padding",
+        "You added the padding in the transposed layers",
+        f"in ConvTranspose2d padding crops the output: {_T_SIZE}.",
+        net_added_padding,
+    ),
+    Mistake(
+        "net_ignored_output_padding",
+        "You left out output_padding",
+        f"it adds rows and columns to a ConvTranspose2d's output: {_T_SIZE}.",
+        net_ignored_output_padding,
+    ),
+    Mistake(
+        "net_skip_channels_ignored",
+        "You kept the channel count at torch.cat",
+        "concatenating along dim=1 adds the skip connection's channels to x's.",
+        net_skip_channels_ignored,
+    ),
+)
+
