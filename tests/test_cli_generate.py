@@ -18,9 +18,10 @@ def roster(tmp_path, n=30, extra=""):
 
 
 def test_validate_accepts_every_bundled_spec():
-    result = run("validate", *sorted(SPECS.glob("*.yaml")))
+    specs = sorted(SPECS.glob("*.yaml"))
+    result = run("validate", *specs)
     assert result.exit_code == 0, result.output
-    assert result.output.count("ok: ") == len(list(SPECS.glob("*.yaml")))
+    assert result.output.count("ok: ") == len(specs) >= 5
 
 
 def test_validate_reports_every_error_with_its_line_and_exit_2(tmp_path):

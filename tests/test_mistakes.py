@@ -63,6 +63,42 @@ MATRIX_PRODUCT |= {"vector": [[1, 2]]}
 DESIGN = {"input_size": 4, "output_size": 7, "kernel_size": 3, "dilation": 1, "choose_kernel": False}
 DESIGN |= {"stride": 2, "padding": 1, "output_padding": 0}
 
+
+def layer(**kw):
+    """A grouped ConvTranspose2d(16, 8, 4, stride 2, padding 1, groups 2) on (2, 16, 5, 5): y (2, 8, 10, 10),
+    weight (16, 4, 4, 4), 1024 + 8 parameters."""
+    params = {
+        "layer": "ConvTranspose2d",
+        "in_channels": 16,
+        "out_channels": 8,
+        "kernel_size": 4,
+        "stride": 2,
+        "padding": 1,
+        "output_padding": 0,
+        "dilation": 1,
+        "groups": 2,
+        "bias": True,
+        "input_shape": [2, 16, 5, 5],
+        "style": "mixed",
+        "ask": ["output_shape", "weight_shape", "parameters"],
+    }
+    params.update(kw)
+    return params
+
+
+def _convt(c_in, c_out, k, s, p, op=0):
+    return {"layer": "ConvTranspose2d", "in_channels": c_in, "out_channels": c_out, "kernel_size": k, "stride": s,
+            "padding": p, "output_padding": op, "dilation": 1, "groups": 1, "bias": True}
+
+
+# 8×8 → (8−1)·2 − 2 + 4 = 16 → (16−1)·2 − 2 + 3 + 1 = 32
+NET = {"input_shape": [1, 64, 8, 8], "layers": [_convt(64, 32, 4, 2, 1), _convt(32, 16, 3, 2, 1, 1)],
+       "show_as": "code", "style": "mixed", "design_layer": 0}
+# 12×10 → ×2 (k 2, s 2) → torch.cat adds 64 channels → Upsample ×2
+UNET = {"input_shape": [8, 256, 12, 10], "show_as": "table", "style": "mixed", "design_layer": 0, "layers": [
+    _convt(256, 64, 2, 2, 0), {"layer": "cat", "in_channels": 64, "out_channels": 128},
+    {"layer": "Upsample", "in_channels": 128, "out_channels": 128, "scale_factor": 2}]}
+
 # (rule, problem type, params, the hand-computed answer of a student making that mistake)
 CASES = [
     ("forgot_crop", "transposed_conv", tconv(stride=2, padding=1), SLIDES_S2P0),
@@ -202,6 +238,27 @@ CASES = [
     ("design_conv_formula", "design", DESIGN, [[2, 6, 0]]),
     # (4−1)·1 − 0 + 2 + 1 + 1 = 7, but output_padding 1 is not below stride 1
     ("design_output_padding_too_large", "design", DESIGN, [[1, 0, 1]]),
+    # Conv2d's layout (C_out, C_in/groups, k, k) = (8, 8, 4, 4) for the transposed layer
+    ("code_conv_weight_layout", "layer_code", layer(), [[2, 8, 10, 10, 8, 8, 4, 4, 1032]]),
+    # Conv2d(16, 8, 3, stride 2, padding 1, groups 2) on 5×5: 3×3 out; (C_in, C_out/2, 3, 3) = (16, 4, 3, 3)
+    (
+        "code_transposed_weight_layout",
+        "layer_code",
+        layer(layer="Conv2d", kernel_size=3),
+        [[2, 8, 3, 3, 16, 4, 3, 3, 584]],
+    ),
+    ("code_groups_ignored", "layer_code", layer(), [[2, 8, 10, 10, 16, 4, 4, 4, 16 * 8 * 16 + 8]]),
+    ("code_bias_forgotten", "layer_code", layer(), [[2, 8, 10, 10, 16, 4, 4, 4, 1024]]),
+    ("code_bias_per_input_channel", "layer_code", layer(), [[2, 8, 10, 10, 16, 4, 4, 4, 1024 + 16]]),
+    # ⌊(5 + 2 − 3 − 1)/2⌋ + 1 = 2
+    ("code_conv_formula", "layer_code", layer(), [[2, 8, 2, 2, 16, 4, 4, 4, 1032]]),
+    # ⌊(8 + 2 − 3 − 1)/2⌋ + 1 = 4, then ⌊(4 + 2 − 2 − 1)/2⌋ + 1 = 2
+    ("net_conv_formula", "network_shapes", NET, [[1, 32, 4, 4], [1, 16, 2, 2]]),
+    # (8−1)·2 + 2 + 4 = 20, then (20−1)·2 + 2 + 3 + 1 = 44
+    ("net_added_padding", "network_shapes", NET, [[1, 32, 20, 20], [1, 16, 44, 44]]),
+    # 16, then (16−1)·2 − 2 + 3 = 31
+    ("net_ignored_output_padding", "network_shapes", NET, [[1, 32, 16, 16], [1, 16, 31, 31]]),
+    ("net_skip_channels_ignored", "network_shapes", UNET, [[8, 64, 24, 20], [8, 64, 24, 20], [8, 64, 48, 40]]),
 ]
 
 # second cases for rules that differ by operation or task
@@ -465,6 +522,8 @@ def test_rules_for_types():
     assert {type_of_rule(m.name) for m in all_mistakes()} == {
         "transposed_conv", "conv", "output_shape", "conv_gradient", "as_convolution", "overlap_map", "design",
         "conv_matrix",
+        "layer_code",
+        "network_shapes",
     }
     # names are unique across types; a 1-D type shares its 2-D type's rule objects
     assert len({m.name for m in all_mistakes()}) == len({id(m) for m in all_mistakes()})

@@ -363,7 +363,7 @@ def test_unknown_problem_type_lists_the_types():
     assert errors_of("title: T\nproblems:\n  - id: p\n    type: transpose_conv\n    stride: 2\n") == [
         "hw1.yaml:4: problems[0].type: unknown problem type 'transpose_conv'; "
         "use one of transposed_conv, conv, output_shape, design, conv_matrix, transposed_conv_1d, conv_1d, "
-        "conv_gradient, as_convolution, overlap_map"
+        "conv_gradient, as_convolution, overlap_map, layer_code, network_shapes, choice"
     ]
 
 

@@ -271,10 +271,16 @@ class Choice(ProblemType[ChoiceParams]):
         for letter, option, value in zip(params.letters, params.options, submitted[0][0]):
             if (value == 1) != option.correct and option.feedback:
                 what = "you ticked it" if value == 1 else "you left it out"
-                said.append(f"{letter} ({what}): {option.feedback}")
+                said.append(f"{letter} ({what}): {_sentence(option.feedback)}")
         if not said and params.explanation:
             said.append(params.explanation)
         return " ".join(said) or None
+
+
+def _sentence(text: str) -> str:
+    """`text` ending with a full stop (or the ? or ! it has)."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _answer_text(params: ChoiceParams, right: list[str]) -> str:

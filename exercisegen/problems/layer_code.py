@@ -334,20 +334,18 @@ def code_conv_formula(params: LayerCodeParams) -> Blocks | None:
     return _with_parts(params, "output_shape", output_shape=(shape[0], layer.out_channels, h, w))
 
 
-_WEIGHT_T = "a transposed convolution's weight is (in_channels, out_channels/groups, kH, kW)."
-_WEIGHT_C = "a convolution's weight is (out_channels, in_channels/groups, kH, kW)."
-
 LayerCode.mistakes = (
     Mistake(
         "code_conv_weight_layout",
         "You wrote the weight in Conv2d's layout",
-        f"{_WEIGHT_T[0].upper()}{_WEIGHT_T[1:]} (the convolution's (C_out, C_in/groups, ...) read the other way)",
+        "a transposed convolution's weight is (in_channels, out_channels/groups, kH, kW), "
+        "the convolution's (out_channels, in_channels/groups, kH, kW) read the other way.",
         code_conv_weight_layout,
     ),
     Mistake(
         "code_transposed_weight_layout",
         "You wrote the weight in ConvTranspose2d's layout",
-        f"{_WEIGHT_C[0].upper()}{_WEIGHT_C[1:]}",
+        "a convolution's weight is (out_channels, in_channels/groups, kH, kW).",
         code_transposed_weight_layout,
     ),
     Mistake(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from exercisegen.errors import ParameterError
-from exercisegen.explanations import Explanation, ShapeStep, size_formula_steps
+from exercisegen.explanations import Explanation
 from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
 from exercisegen.problems.base import (
     AnswerLayout,
@@ -24,22 +24,27 @@ from exercisegen.problems.base import (
     ProblemType,
     Submitted,
     matrix_of,
-    pair_json,
 )
 from exercisegen.problems.drawing import draw_pair, draw_value, one_row, overlap_ok, size_ok
 from exercisegen.problems.torch_layers import (
     CONV_KINDS,
+    HIDDEN,
     LAYER_KINDS,
     Layer,
     Shape,
     added_padding_size,
+    carried_output,
     conv_formula_size,
+    draw_layer,
     fmt_shape,
-    layer_call,
     layer_from_json,
+    layer_steps,
     layer_to_json,
+    network_code,
+    network_table,
     shapes_through,
     spatial_size,
+    traced_shapes,
     without_output_padding_size,
 )
 
@@ -49,7 +54,7 @@ if TYPE_CHECKING:
     from exercisegen.spec_model import ProblemSpec
 
 SHAPE_LABELS = ("N", "C", "H", "W")
-DESIGN_LABELS = ("stride", "padding", "output_padding")
+DESIGN_LABELS = HIDDEN
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,7 @@ class NetworkShapes(ProblemType[NetworkParams]):
         for index, raw in enumerate(field("layers"), start=1):
             item = dict(raw)
             kind = draw_value(item["layer"], rng)
-            layer = _draw_layer(kind, c, item, rng)
+            layer = draw_layer(kind, c, item, rng)
             if layer is None:
                 return None
             if item["optional"] and rng.integers(2) == 0:
@@ -220,8 +225,8 @@ class NetworkShapes(ProblemType[NetworkParams]):
     def givens(self, params: NetworkParams) -> Givens:
         """The network as code or as a table."""
         if params.show_as == "table":
-            return Givens(table=_table(params), table_caption="layers, in order")
-        return Givens(code=_code(params))
+            return Givens(table=network_table(params.layers, params.design), table_caption="layers, in order")
+        return Givens(code=network_code(params.input_shape, params.layers, params.style, params.design))
 
     def layout(self, params: NetworkParams) -> AnswerLayout:
         """One row per layer (N C H W), or the three design boxes."""
@@ -247,7 +252,7 @@ class NetworkShapes(ProblemType[NetworkParams]):
         shape = params.input_shape
         for index, (layer, out) in enumerate(zip(params.layers, params.shapes), start=1):
             title = f"Layer {index} ({layer.kind}): {fmt_shape(shape)} → {fmt_shape(out)}"
-            found.append(Explanation("formula", title, _layer_steps(layer, shape, out)))
+            found.append(Explanation("formula", title, layer_steps(layer, shape, out)))
             shape = out
         if params.design:
             found.append(Explanation("text", "Valid choices", _choices_text(params)))
@@ -264,7 +269,7 @@ class NetworkShapes(ProblemType[NetworkParams]):
         rows = submitted[0]
         marks = []
         for r, (row, key) in enumerate(zip(rows, answer[0])):
-            carried = _carried(params.layers[r], rows[r - 1]) if r else None
+            carried = carried_output(params.layers[r], rows[r - 1]) if r else None
             marks.append(
                 tuple(
                     _same(v, k) or (carried is not None and _same(v, carried[c]))
@@ -311,20 +316,6 @@ class NetworkShapes(ProblemType[NetworkParams]):
 # --- drawing helpers ---------------------------------------------------------------------------------
 
 
-def _draw_layer(kind: str, channels: int, item: dict[str, Any], rng: "np.random.Generator") -> Layer | None:
-    """One layer of `kind` taking `channels` in, its numbers drawn from the spec item."""
-    if kind == "Upsample":
-        return Layer(kind, channels, channels, scale_factor=int(draw_value(item["scale_factor"], rng)))
-    if kind == "cat":
-        return Layer(kind, channels, channels + int(draw_value(item["skip_channels"], rng)))
-    names = ("kernel_size", "stride", "padding", "output_padding", "dilation")
-    kernel, stride, padding, output_padding, dilation = (draw_pair(item[n], rng) for n in names)
-    if kind == "Conv2d":
-        output_padding = (0, 0)
-    out = int(draw_value(item["out_channels"], rng))
-    return Layer(kind, channels, out, kernel, stride, padding, output_padding, dilation)
-
-
 def _square_choice(layer: Layer) -> bool:
     """A design layer's stride, padding and output_padding are the same in both directions."""
     return all(v[0] == v[1] for v in (layer.stride, layer.padding, layer.output_padding))
@@ -340,76 +331,6 @@ def _meets(spec: "ProblemSpec", kind: NetworkShapes, params: NetworkParams, shap
     return not (c.distinct_from_mistakes and not params.design and kind.confusable(params, kind.solve(params)))
 
 
-# --- showing the network -------------------------------------------------------------------------------
-
-
-def _hidden(params: NetworkParams, index: int) -> tuple[str, ...]:
-    return DESIGN_LABELS if index == params.design else ()
-
-
-def _code(params: NetworkParams) -> str:
-    """Forward-style code: one line per layer, numbered in a comment."""
-    lines = [f"x = torch.randn{fmt_shape(params.input_shape)}"]
-    calls = []
-    for index, layer in enumerate(params.layers, start=1):
-        call = layer_call(layer, params.style, _hidden(params, index))
-        if layer.kind == "cat":
-            text = f"x = torch.cat([x, skip{index}], dim=1)"
-            note = f"# {index}; skip{index} has {layer.skip_channels} channels"
-        else:
-            text, note = f"x = {call}(x)", f"# {index}"
-        calls.append((text, note))
-    width = max(len(text) for text, _ in calls)
-    lines += [f"{text.ljust(width)}  {note}" for text, note in calls]
-    return "\n".join(lines)
-
-
-def _table(params: NetworkParams) -> tuple[tuple[str, ...], ...]:
-    """Header, then one row per layer; `-` where a setting does not apply, `?` where it is to be chosen."""
-    dilated = any(layer.dilation != (1, 1) for layer in params.layers)
-    header = ["#", "layer", "out_channels", "kernel_size", "stride", "padding", "output_padding"]
-    header += ["dilation"] if dilated else []
-    header += ["scale_factor"]
-    rows = [tuple(header)]
-    for index, layer in enumerate(params.layers, start=1):
-        hidden = _hidden(params, index)
-        if layer.kind in CONV_KINDS:
-            values = [layer.stride, layer.padding, layer.output_padding if layer.transposed else None]
-            cells = [str(layer.out_channels), _pair(layer.kernel_size)]
-            cells += ["?" if hidden else ("-" if v is None else _pair(v)) for v in values]
-            cells += [_pair(layer.dilation)] if dilated else []
-            cells += ["-"]
-        else:
-            what = f"+{layer.skip_channels} (skip)" if layer.kind == "cat" else "-"
-            cells = [what, "-", "-", "-", "-"] + (["-"] if dilated else [])
-            cells += [str(layer.scale_factor) if layer.kind == "Upsample" else "-"]
-        rows.append((str(index), layer.kind, *cells))
-    return tuple(rows)
-
-
-def _pair(value: Pair) -> str:
-    return str(pair_json(value)).replace(" ", "")
-
-
-def _layer_steps(layer: Layer, shape: Shape, out: Shape) -> tuple[ShapeStep, ...]:
-    """The channels and the H / W formulas of one layer, as formula steps."""
-    n, c, h, w = shape
-    if layer.kind == "cat":
-        return (ShapeStep("C", "C_in + C_skip", f"{c} + {layer.skip_channels} = {out[1]}", out[1]),)
-    if layer.kind == "Upsample":
-        f = layer.scale_factor
-        return (
-            ShapeStep("H", "H_in · scale_factor", f"{h}·{f} = {out[2]}", out[2]),
-            ShapeStep("W", "W_in · scale_factor", f"{w}·{f} = {out[3]}", out[3]),
-        )
-    operation = "transposed" if layer.transposed else "conv"
-    channels = ShapeStep("C", "out_channels", str(out[1]), out[1])
-    steps = size_formula_steps(
-        operation, (h, w), layer.kernel_size, layer.stride, layer.padding, layer.dilation, layer.output_padding, out[2:]
-    )
-    return (channels, *steps)
-
-
 def _and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -419,21 +340,6 @@ def _and_list(items: list[str]) -> str:
 
 def _same(value: Any, expected: Any) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float)) and value == expected
-
-
-def _carried(layer: Layer, previous: tuple[Any, ...]) -> Shape | None:
-    """The shape the layer gives from the student's own previous row (None if that row is not a shape)."""
-    if len(previous) != 4 or not all(_same(v, int(v)) if isinstance(v, (int, float)) else False for v in previous):
-        return None
-    n, c, h, w = (int(v) for v in previous)
-    if min(n, c, h, w) < 1:
-        return None
-    channels = {"Upsample": c, "cat": c + layer.skip_channels}.get(layer.kind, layer.out_channels)
-    try:
-        out_h, out_w = spatial_size(layer, (h, w))
-    except ParameterError:
-        return None
-    return (n, channels, out_h, out_w)
 
 
 def _chosen(params: NetworkParams, values: list[Any]) -> tuple[Layer, ...] | None:
@@ -493,21 +399,8 @@ def _traced(
     """The shapes a student gets using `size_rule` for every layer (carrying their own shapes forward)."""
     if params.design:
         return None
-    n, c, h, w = params.input_shape
-    rows = []
-    try:
-        for layer in params.layers:
-            h, w = size_rule(layer, (h, w))
-            if min(h, w) < 1:
-                return None
-            if layer.kind == "cat":
-                c = c + (layer.skip_channels if skip_channels else 0)
-            elif layer.kind in CONV_KINDS:
-                c = layer.out_channels
-            rows.append([n, c, h, w])
-    except ParameterError:
-        return None
-    return (matrix_of(rows),)
+    rows = traced_shapes(params.input_shape, params.layers, size_rule, skip_channels)
+    return None if rows is None else (matrix_of([list(row) for row in rows]),)
 
 
 def _has(params: NetworkParams, test: Callable[[Layer], bool]) -> bool:

@@ -7,10 +7,15 @@ Shapes are (N, C, H, W) tuples, as PyTorch prints `x.shape`.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from exercisegen.errors import ParameterError
+from exercisegen.explanations import ShapeStep, size_formula_steps
 from exercisegen.problems.base import Pair, as_pair, pair_json
+from exercisegen.problems.drawing import draw_pair, draw_value
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Shape = tuple[int, int, int, int]  # (N, C, H, W)
 
@@ -95,6 +100,20 @@ def layer_from_json(doc: dict[str, Any]) -> Layer:
         scale_factor=int(doc.get("scale_factor", 1)),
         **pairs,
     )
+
+
+def draw_layer(kind: str, channels: int, item: dict[str, Any], rng: "np.random.Generator") -> Layer | None:
+    """One layer of `kind` taking `channels` in, its numbers drawn from the spec item."""
+    if kind == "Upsample":
+        return Layer(kind, channels, channels, scale_factor=int(draw_value(item["scale_factor"], rng)))
+    if kind == "cat":
+        return Layer(kind, channels, channels + int(draw_value(item["skip_channels"], rng)))
+    names = ("kernel_size", "stride", "padding", "output_padding", "dilation")
+    kernel, stride, padding, output_padding, dilation = (draw_pair(item[n], rng) for n in names)
+    if kind == "Conv2d":
+        output_padding = (0, 0)
+    out = int(draw_value(item["out_channels"], rng))
+    return Layer(kind, channels, out, kernel, stride, padding, output_padding, dilation)
 
 
 # --- what a layer computes -------------------------------------------------------------------------
@@ -215,6 +234,118 @@ def wrap_call(call: str, width: int = 64, indent: str = "    ") -> list[str]:
 def fmt_shape(shape: tuple[int, ...]) -> str:
     """(16, 8, 4, 4) as PyTorch prints a torch.Size's tuple."""
     return "(" + ", ".join(str(v) for v in shape) + ")"
+
+
+# --- a network of layers -------------------------------------------------------------------------------
+
+HIDDEN = ("stride", "padding", "output_padding")  # what a design question hides in its layer
+
+
+def network_code(input_shape: Shape, layers: tuple[Layer, ...], style: str, hidden: int = 0) -> str:
+    """Forward-style code: one line per layer, numbered in a comment; layer `hidden` (1-based) shows
+    `stride=?, padding=?, output_padding=?`."""
+    lines = [f"x = torch.randn{fmt_shape(input_shape)}"]
+    calls = []
+    for index, layer in enumerate(layers, start=1):
+        call = layer_call(layer, style, HIDDEN if index == hidden else ())
+        if layer.kind == "cat":
+            text = f"x = torch.cat([x, skip{index}], dim=1)"
+            note = f"# {index}; skip{index} has {layer.skip_channels} channels"
+        else:
+            text, note = f"x = {call}(x)", f"# {index}"
+        calls.append((text, note))
+    width = max(len(text) for text, _ in calls)
+    lines += [f"{text.ljust(width)}  {note}" for text, note in calls]
+    return "\n".join(lines)
+
+
+def network_table(layers: tuple[Layer, ...], hidden: int = 0) -> tuple[tuple[str, ...], ...]:
+    """Header, then one row per layer; `-` where a setting does not apply, `?` where it is to be chosen."""
+    dilated = any(layer.dilation != (1, 1) for layer in layers)
+    header = ["#", "layer", "out_channels", "kernel_size", "stride", "padding", "output_padding"]
+    header += ["dilation"] if dilated else []
+    header += ["scale_factor"]
+    rows = [tuple(header)]
+    for index, layer in enumerate(layers, start=1):
+        if layer.kind in CONV_KINDS:
+            values = [layer.stride, layer.padding, layer.output_padding if layer.transposed else None]
+            cells = [str(layer.out_channels), _pair(layer.kernel_size)]
+            cells += ["?" if index == hidden else ("-" if v is None else _pair(v)) for v in values]
+            cells += [_pair(layer.dilation)] if dilated else []
+            cells += ["-"]
+        else:
+            what = f"+{layer.skip_channels} (skip)" if layer.kind == "cat" else "-"
+            cells = [what, "-", "-", "-", "-"] + (["-"] if dilated else [])
+            cells += [str(layer.scale_factor) if layer.kind == "Upsample" else "-"]
+        rows.append((str(index), layer.kind, *cells))
+    return tuple(rows)
+
+
+def _pair(value: Pair) -> str:
+    return str(pair_json(value)).replace(" ", "")
+
+
+def layer_steps(layer: Layer, shape: Shape, out: Shape) -> tuple[ShapeStep, ...]:
+    """The channels and the H / W formulas of one layer, as formula steps."""
+    n, c, h, w = shape
+    if layer.kind == "cat":
+        return (ShapeStep("C", "C_in + C_skip", f"{c} + {layer.skip_channels} = {out[1]}", out[1]),)
+    if layer.kind == "Upsample":
+        f = layer.scale_factor
+        return (
+            ShapeStep("H", "H_in · scale_factor", f"{h}·{f} = {out[2]}", out[2]),
+            ShapeStep("W", "W_in · scale_factor", f"{w}·{f} = {out[3]}", out[3]),
+        )
+    operation = "transposed" if layer.transposed else "conv"
+    channels = ShapeStep("C", "out_channels", str(out[1]), out[1])
+    steps = size_formula_steps(
+        operation, (h, w), layer.kernel_size, layer.stride, layer.padding, layer.dilation, layer.output_padding, out[2:]
+    )
+    return (channels, *steps)
+
+
+# --- error carried forward ------------------------------------------------------------------------------
+
+
+def _whole(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and value == int(value)
+
+
+def carried_output(layer: Layer, previous: tuple[Any, ...]) -> Shape | None:
+    """The shape the layer gives from the student's own previous row (None if that row is not a shape)."""
+    if len(previous) != 4 or not all(_whole(v) for v in previous):
+        return None
+    n, c, h, w = (int(v) for v in previous)
+    if min(n, c, h, w) < 1:
+        return None
+    channels = {"Upsample": c, "cat": c + layer.skip_channels}.get(layer.kind, layer.out_channels)
+    try:
+        out_h, out_w = spatial_size(layer, (h, w))
+    except ParameterError:
+        return None
+    return (n, channels, out_h, out_w)
+
+
+def traced_shapes(
+    input_shape: Shape, layers: tuple[Layer, ...], size_rule: Callable[[Layer, Pair], Pair], skip_channels: bool
+) -> tuple[Shape, ...] | None:
+    """The shapes after each layer with `size_rule` for H and W (a wrong rule, for modelled mistakes) and,
+    unless `skip_channels`, torch.cat keeping the channels; None when a size becomes empty."""
+    n, c, h, w = input_shape
+    rows = []
+    try:
+        for layer in layers:
+            h, w = size_rule(layer, (h, w))
+            if min(h, w) < 1:
+                return None
+            if layer.kind == "cat":
+                c = c + (layer.skip_channels if skip_channels else 0)
+            elif layer.kind in CONV_KINDS:
+                c = layer.out_channels
+            rows.append((n, c, h, w))
+    except ParameterError:
+        return None
+    return tuple(rows)
 
 
 # --- wrong rules students use -----------------------------------------------------------------------
