@@ -121,6 +121,8 @@ def grade_problem(problem: Problem, answer: SubmittedAnswer | None) -> ProblemRe
 
 def _tally(right: int, total: int, wrong: int, blank: int, choose: str = "") -> str:
     """`all 9 numbers right` or `6 of 9 numbers right (2 wrong, 1 blank)` (options judged right for a choice)."""
+    if choose == "one":
+        return "right" if right == total else "wrong"
     if choose:
         return "right" if right == total else f"{right} of {total} options judged right"
     if right == total:

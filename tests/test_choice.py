@@ -295,3 +295,17 @@ def test_concepts_spec_wrong_letters_get_the_options_feedback():
     text = feedback_text(entry.result, variant, reveal=True)
     assert f"{wrong} (you ticked it): {option.feedback}" in text
     assert entry.result.score == entry.result.max_score - q.points
+
+
+def test_check_reports_a_letter_that_names_no_option_and_accepts_letters_without_the_key():
+    from exercisegen.check import check_submission
+    from exercisegen.submissions import Submission
+
+    layout = Choice().layout(typed("choice", item()))
+    sub = Submission("a.yaml", "S", "s1", "XXZ5-B7P7", {"q": SubmittedAnswer(read_grid("A q"))})
+    assert check_submission(sub, {"q": layout})[-1:] == [
+        "q: 'q' is not one of the letters A, B, C, D, E; write the letters you pick"
+    ]
+    fine = Submission("a.yaml", "S", "s1", "XXZ5-B7P7", {"q": SubmittedAnswer(read_grid("A C"))})
+    assert [m for m in check_submission(fine, {"q": layout}) if m.startswith("q:")] == []
+    assert [m for m in check_submission(fine) if m.startswith("q:")] == []

@@ -66,3 +66,17 @@ def test_main_help_lists_every_command():
     commands_part = result.output.split("Commands:", 1)[1]
     listed = {line.split()[0] for line in commands_part.splitlines() if line.strip()}
     assert listed == set(COMMANDS)
+
+
+def test_readme_type_table_lists_every_type_with_an_example_that_draws():
+    import re
+
+    from exercisegen.spec import parse_spec
+    from exercisegen.variants import build_key
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| [^|]*\| `(\{.*\})` \|$", readme, re.M)
+    assert [name for name, _ in rows] == list(TYPES)
+    text = "title: t\nproblems:\n" + "".join(f"  - {{id: p{i}, {example[1:]}\n" for i, (_, example) in enumerate(rows))
+    key = build_key(parse_spec(text, "README.md"), [("s", "")])
+    assert [p.type for p in key.variants[0].problems] == list(TYPES)
