@@ -300,7 +300,7 @@ class NetworkShapes(ProblemType[NetworkParams]):
 
     def valid_note(self) -> str:
         """Feedback says that another choice would do too (design)."""
-        return " (design: any valid choice counts; shapes: errors are carried forward)"
+        return " (errors are carried forward; any valid design choice counts)"
 
     def is_valid_choice(self, params: NetworkParams, values: list[Any]) -> bool:
         """Does (stride, padding, output_padding) for the design layer give the network's output shape?"""
