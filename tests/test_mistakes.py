@@ -78,7 +78,8 @@ def layer(**kw):
         "dilation": 1,
         "groups": 2,
         "bias": True,
-        "input_shape": [2, 16, 5, 5],
+        "batch": 2,
+        "input_size": 5,
         "style": "mixed",
         "ask": ["output_shape", "weight_shape", "parameters"],
     }
@@ -92,10 +93,11 @@ def _convt(c_in, c_out, k, s, p, op=0):
 
 
 # 8×8 → (8−1)·2 − 2 + 4 = 16 → (16−1)·2 − 2 + 3 + 1 = 32
-NET = {"input_shape": [1, 64, 8, 8], "layers": [_convt(64, 32, 4, 2, 1), _convt(32, 16, 3, 2, 1, 1)],
+NET = {"batch": 1, "in_channels": 64, "input_size": 8, "layers": [_convt(64, 32, 4, 2, 1), _convt(32, 16, 3, 2, 1, 1)],
        "show_as": "code", "style": "mixed", "design_layer": 0}
 # 12×10 → ×2 (k 2, s 2) → torch.cat adds 64 channels → Upsample ×2
-UNET = {"input_shape": [8, 256, 12, 10], "show_as": "table", "style": "mixed", "design_layer": 0, "layers": [
+UNET = {"batch": 8, "in_channels": 256, "input_size": [12, 10], "show_as": "table", "style": "mixed",
+        "design_layer": 0, "layers": [
     _convt(256, 64, 2, 2, 0), {"layer": "cat", "in_channels": 64, "out_channels": 128},
     {"layer": "Upsample", "in_channels": 128, "out_channels": 128, "scale_factor": 2}]}
 

@@ -39,7 +39,8 @@ def code(**kw):
         "dilation": 1,
         "groups": 2,
         "bias": True,
-        "input_shape": [2, 16, 5, 5],
+        "batch": 2,
+        "input_size": 5,
         "style": "mixed",
         "ask": ["output_shape", "weight_shape", "parameters"],
     }
@@ -48,7 +49,9 @@ def code(**kw):
 
 
 def net(layers, shape=(1, 100, 1, 1), design=0, show_as="code"):
-    return {"input_shape": list(shape), "layers": layers, "show_as": show_as, "style": "mixed", "design_layer": design}
+    n, c, h, w = shape
+    return {"batch": n, "in_channels": c, "input_size": [h, w], "layers": layers, "show_as": show_as, "style": "mixed",
+            "design_layer": design}
 
 
 def convt(c_in, c_out, k=4, s=2, p=1, op=0):

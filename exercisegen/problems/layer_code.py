@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation, size_formula_steps
 from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
-from exercisegen.problems.base import AnswerLayout, Blocks, Givens, Mistake, ProblemType, as_pair
+from exercisegen.problems.base import AnswerLayout, Blocks, Givens, Mistake, ProblemType, as_pair, pair_json
 from exercisegen.problems.drawing import draw_pair, draw_value, one_row, overlap_ok, size_ok
 from exercisegen.problems.torch_layers import (
     Layer,
@@ -157,21 +157,25 @@ class LayerCode(ProblemType[LayerCodeParams]):
         return _answer(params.layer, params.input_shape, params.ask)
 
     def params_to_json(self, params: LayerCodeParams) -> dict[str, Any]:
-        """The layer (PyTorch names), input shape, style and the asked parts."""
+        """The layer and the input (the spec's names: in_channels is the input's C), style, asked parts."""
+        n, _, h, w = params.input_shape
         return {
             **layer_to_json(params.layer),
-            "input_shape": list(params.input_shape),
+            "batch": n,
+            "input_size": pair_json((h, w)),
             "style": params.style,
             "ask": list(params.ask),
         }
 
     def params_from_json(self, doc: dict[str, Any]) -> LayerCodeParams:
         """The record from key.json."""
-        shape = tuple(int(v) for v in doc["input_shape"])
+        layer = layer_from_json(doc)
+        h, w = as_pair(doc["input_size"])
         ask = tuple(str(part) for part in doc["ask"])
-        if len(shape) != 4 or doc["style"] not in STYLES or not ask or not set(ask) <= set(PARTS):
+        if doc["style"] not in STYLES or not ask or not set(ask) <= set(PARTS):
             raise ValueError("malformed layer_code params")
-        return LayerCodeParams(layer_from_json(doc), shape, str(doc["style"]), ask)  # type: ignore[arg-type]
+        shape = (int(doc["batch"]), layer.in_channels, h, w)
+        return LayerCodeParams(layer, shape, str(doc["style"]), ask)
 
     # -- what the student sees ------------------------------------------------------------------------
 

@@ -23,7 +23,9 @@ from exercisegen.problems.base import (
     Pair,
     ProblemType,
     Submitted,
+    as_pair,
     matrix_of,
+    pair_json,
 )
 from exercisegen.problems.drawing import draw_pair, draw_value, one_row, overlap_ok, size_ok
 from exercisegen.problems.torch_layers import (
@@ -177,7 +179,8 @@ class NetworkShapes(ProblemType[NetworkParams]):
             shapes = params.shapes
         except ParameterError:
             return None
-        if design and not _square_choice(layers[design - 1]):
+        chosen = layers[design - 1] if design else None  # a design's choice is one number per setting
+        if chosen and any(v[0] != v[1] for v in (chosen.stride, chosen.padding, chosen.output_padding)):
             return None
         return params if _meets(spec, self, params, shapes) else None
 
@@ -189,9 +192,12 @@ class NetworkShapes(ProblemType[NetworkParams]):
         return (matrix_of([list(shape) for shape in params.shapes]),)
 
     def params_to_json(self, params: NetworkParams) -> dict[str, Any]:
-        """Input shape, layers (PyTorch names), how shown, design layer."""
+        """The input (the spec's names), layers (PyTorch names), how shown, design layer."""
+        n, c, h, w = params.input_shape
         return {
-            "input_shape": list(params.input_shape),
+            "batch": n,
+            "in_channels": c,
+            "input_size": pair_json((h, w)),
             "layers": [layer_to_json(layer) for layer in params.layers],
             "show_as": params.show_as,
             "style": params.style,
@@ -200,12 +206,13 @@ class NetworkShapes(ProblemType[NetworkParams]):
 
     def params_from_json(self, doc: dict[str, Any]) -> NetworkParams:
         """The record from key.json."""
-        shape = tuple(int(v) for v in doc["input_shape"])
+        h, w = as_pair(doc["input_size"])
+        shape = (int(doc["batch"]), int(doc["in_channels"]), h, w)
         layers = tuple(layer_from_json(layer) for layer in doc["layers"])
         design = int(doc["design_layer"])
-        if len(shape) != 4 or not layers or not 0 <= design <= len(layers):
+        if not layers or not 0 <= design <= len(layers):
             raise ValueError("malformed network_shapes params")
-        return NetworkParams(shape, layers, str(doc["show_as"]), str(doc["style"]), design)  # type: ignore[arg-type]
+        return NetworkParams(shape, layers, str(doc["show_as"]), str(doc["style"]), design)
 
     # -- what the student sees ------------------------------------------------------------------------
 
@@ -314,11 +321,6 @@ class NetworkShapes(ProblemType[NetworkParams]):
 
 
 # --- drawing helpers ---------------------------------------------------------------------------------
-
-
-def _square_choice(layer: Layer) -> bool:
-    """A design layer's stride, padding and output_padding are the same in both directions."""
-    return all(v[0] == v[1] for v in (layer.stride, layer.padding, layer.output_padding))
 
 
 def _meets(spec: "ProblemSpec", kind: NetworkShapes, params: NetworkParams, shapes: tuple[Shape, ...]) -> bool:
