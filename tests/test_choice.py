@@ -309,3 +309,19 @@ def test_check_reports_a_letter_that_names_no_option_and_accepts_letters_without
     fine = Submission("a.yaml", "S", "s1", "XXZ5-B7P7", {"q": SubmittedAnswer(read_grid("A C"))})
     assert [m for m in check_submission(fine, {"q": layout}) if m.startswith("q:")] == []
     assert [m for m in check_submission(fine) if m.startswith("q:")] == []
+
+
+def test_lms_export_asks_one_number_per_option_and_shows_the_options(tmp_path):
+    import html
+
+    out = tmp_path / "quiz.xml"
+    assert run("export", "moodle", SPEC, "--variants", 1, "--out", out).exit_code == 0
+    text = html.unescape(out.read_text(encoding="utf-8"))
+    key = build_key(load_spec(str(SPEC)), numbered_students(1))
+    inverse = next(p for p in key.variants[0].problems if p.id == "inverse")
+    assert f"{inverse.params.statement} Write 1 under each right option and 0 under the others" in text
+    for letter, option in zip(inverse.layout.labels, inverse.params.options):
+        assert f"<b>{letter}</b> {option.text}" in text
+    gaps = [f"{{1:NUMERICAL:={1 if option.correct else 0}:0#Right." for option in inverse.params.options]
+    start = text.index(inverse.params.statement)
+    assert all(gap in text[start:] for gap in gaps)

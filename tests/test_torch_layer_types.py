@@ -427,3 +427,22 @@ def test_validate_generate_grade_pytorch_shapes_via_cli(tmp_path):
     assert result.exit_code == 1  # the second student has no submission: an error row
     gradebook = (tmp_path / "grades" / "gradebook.csv").read_text()
     assert f"{variant.student_id}," in gradebook and ",100.0," in gradebook
+
+
+def test_lms_export_shows_code_and_tables_and_asks_a_designs_padding(tmp_path):
+    import html
+
+    out = tmp_path / "quiz.xml"
+    assert run("export", "moodle", SPEC, "--variants", 1, "--out", out).exit_code == 0
+    text = html.unescape(out.read_text(encoding="utf-8"))
+    key = build_key(load_spec(str(SPEC)), numbered_students(1))
+    problems = {p.id: p for p in key.variants[0].problems}
+    assert LayerCode().code(problems["convt_keywords"].params) in text  # in a <pre>
+    assert "<th " in text and ">output_padding</th>" in text  # unet_up's table
+    design = problems["decoder_design"].params
+    layer = design.layers[design.design - 1]
+    assert (
+        f"Here, use stride {layer.stride[0]} and output_padding {layer.output_padding[0]}: which padding reaches "
+        "the output shape?" in text
+    )
+    assert f"{{1:NUMERICAL:={layer.padding[0]}:0#Right." in text

@@ -1,6 +1,6 @@
 """A problem as LMS-friendly HTML: statement, givens and the answer grid as tables, and the worked solution.
 
-Only tags and inline styles that Moodle's and Canvas's HTML filters keep (`p`, `table`, `tr`, `td`, `th`,
+Only tags and inline styles that Moodle's and Canvas's HTML filters keep (`p`, `pre`, `table`, `tr`, `td`, `th`,
 `caption`, `b`, `span style`). The answer grid's cells are filled by a callback, so each LMS writer
 puts its own gap syntax there. Explanations come as data from the problem type, as for the PDFs.
 """
@@ -77,8 +77,18 @@ def problem_html(item: QuizItem, gap: Gap) -> str:
     if givens.parameters:
         params = [[escape(name), f"<b>{escape(value)}</b>"] for name, value in givens.parameters]
         tables.append(_table(params, "parameters"))
+    if givens.table:
+        header, items = givens.table[0], givens.table[1:]
+        head = "".join(f"<th {_CELL}>{escape(text)}</th>" for text in header)
+        body = "".join("<tr>" + "".join(f"<td {_CELL}>{escape(t)}</td>" for t in item) + "</tr>" for item in items)
+        caption = f"<caption {_CAPTION}>{escape(givens.table_caption)}</caption>" if givens.table_caption else ""
+        tables.append(f"{_TABLE}{caption}<tr>{head}</tr>{body}</table>")
     if tables:
         parts.append("<div>" + "".join(tables) + "</div>")
+    if givens.code:
+        parts.append(f'<pre style="background: #eee; padding: 4px 8px;">{escape(givens.code)}</pre>')
+    if givens.choices:
+        parts.append("<p>" + "<br>".join(f"<b>{escape(a)}</b> {escape(b)}" for a, b in givens.choices) + "</p>")
     layout = item.layout
     grids = []
     for b, (rows, cols) in enumerate(layout.blocks):

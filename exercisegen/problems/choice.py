@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.explanations import Explanation
 from exercisegen.fields import Field
-from exercisegen.problems.base import AnswerLayout, Blocks, Givens, Marks, ProblemType, Submitted
+from exercisegen.problems.base import AnswerLayout, Blocks, BoxByBoxForm, Givens, Marks, ProblemType, Submitted
 from exercisegen.problems.drawing import draw_value, one_row
 from exercisegen.problems.formulas import FormulaError, Value, check_formula, evaluate, fill, names_in
 
@@ -242,6 +242,13 @@ class Choice(ProblemType[ChoiceParams]):
                 verdict = "right" if option.correct else "wrong"
                 found.append(Explanation("text", f"{letter} ({verdict})", option.feedback))
         return tuple(found)
+
+    def box_by_box(self, params: ChoiceParams) -> BoxByBoxForm:
+        """An LMS asks one number per option: 1 for an option picked, 0 for one left out."""
+        how = "exactly one is right" if params.kind != "multiple" else "any number of them may be right"
+        statement = f"{params.statement} Write 1 under each right option and 0 under the others ({how})."
+        layout = AnswerLayout(blocks=((1, len(params.options)),), labels=params.letters)
+        return BoxByBoxForm(statement, layout, self.solve(params))
 
     # -- grading ------------------------------------------------------------------------------------
 

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation
-from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
+from exercisegen.fields import Field
 from exercisegen.problems.base import (
     AnswerLayout,
     Blocks,
+    BoxByBoxForm,
     Givens,
     Marks,
     Mistake,
@@ -31,7 +32,7 @@ from exercisegen.problems.drawing import draw_pair, draw_value, one_row, overlap
 from exercisegen.problems.torch_layers import (
     CONV_KINDS,
     HIDDEN,
-    LAYER_KINDS,
+    LAYER_ITEMS,
     Layer,
     Shape,
     added_padding_size,
@@ -75,20 +76,6 @@ class NetworkParams:
         return shapes_through(self.layers, self.input_shape)
 
 
-_LAYER_ITEMS = (
-    ("layer", Field("word", required=True, options=LAYER_KINDS, help="ConvTranspose2d, Conv2d, Upsample or cat")),
-    ("out_channels", Field("int", minimum=1, help="out_channels of a (transposed) convolution")),
-    ("kernel_size", Field("pair", minimum=1, help="kernel_size of a (transposed) convolution")),
-    ("stride", stride_field()),
-    ("padding", padding_field()),
-    ("output_padding", output_padding_field()),
-    ("dilation", dilation_field()),
-    ("scale_factor", Field("int", default=2, minimum=1, help="Upsample: the factor H and W grow by")),
-    ("skip_channels", Field("int", minimum=1, help="cat: the channels of the skip connection appended")),
-    ("optional", Field("bool", default=False, help="drawn in or left out (each with probability 1/2)")),
-)
-
-
 class NetworkShapes(ProblemType[NetworkParams]):
     """The shape after every layer (error carried forward), or a design choice for one layer."""
 
@@ -102,7 +89,7 @@ class NetworkShapes(ProblemType[NetworkParams]):
             required=True,
             minimum=2,
             maximum=8,
-            items=_LAYER_ITEMS,
+            items=LAYER_ITEMS,
             help="the layers in order; a drawn network keeps 2 to 5 of them",
         ),
         "show_as": Field("word", default="code", options=("code", "table"), help="the network as code or a table"),
@@ -304,6 +291,18 @@ class NetworkShapes(ProblemType[NetworkParams]):
             f"{layers} {names} counted as right: computed correctly from your own shape after layer {before} "
             "(error carried forward)."
         )
+
+    def box_by_box(self, params: NetworkParams) -> BoxByBoxForm | None:
+        """Design: stride and output_padding given, so that the padding is the one answer."""
+        if not params.design:
+            return None
+        layer = params.layers[params.design - 1]
+        statement = (
+            f"{self.statement(params)} Here, use stride {layer.stride[0]} and output_padding "
+            f"{layer.output_padding[0]}: which padding reaches the output shape?"
+        )
+        layout = AnswerLayout(blocks=((1, 1),), labels=("padding",), hint="order: padding")
+        return BoxByBoxForm(statement, layout, one_row([layer.padding[0]]))
 
     def valid_note(self) -> str:
         """Feedback says that another choice would do too (design)."""

@@ -11,9 +11,9 @@ from exercisegen.problems.conv import Conv
 from exercisegen.problems.conv_gradient import ConvGradient
 from exercisegen.problems.conv_matrix import ConvMatrix
 from exercisegen.problems.design import Design
-from exercisegen.problems.one_d import Conv1d, TransposedConv1d
 from exercisegen.problems.layer_code import LayerCode
 from exercisegen.problems.network_shapes import NetworkShapes
+from exercisegen.problems.one_d import Conv1d, TransposedConv1d
 from exercisegen.problems.output_shape import OutputShape
 from exercisegen.problems.overlap_map import OverlapMap
 from exercisegen.problems.transposed_conv import TransposedConv

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import ShapeStep, size_formula_steps
+from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
 from exercisegen.problems.base import Pair, as_pair, pair_json
 from exercisegen.problems.drawing import draw_pair, draw_value
 
@@ -35,6 +36,20 @@ _DEFAULTS: dict[str, Any] = {
     "groups": 1,
     "bias": True,
 }
+
+
+LAYER_ITEMS = (  # the fields of one item of network_shapes' `layers`
+    ("layer", Field("word", required=True, options=LAYER_KINDS, help="ConvTranspose2d, Conv2d, Upsample or cat")),
+    ("out_channels", Field("int", minimum=1, help="out_channels of a (transposed) convolution")),
+    ("kernel_size", Field("pair", minimum=1, help="kernel_size of a (transposed) convolution")),
+    ("stride", stride_field()),
+    ("padding", padding_field()),
+    ("output_padding", output_padding_field()),
+    ("dilation", dilation_field()),
+    ("scale_factor", Field("int", default=2, minimum=1, help="Upsample: the factor H and W grow by")),
+    ("skip_channels", Field("int", minimum=1, help="cat: the channels of the skip connection appended")),
+    ("optional", Field("bool", default=False, help="drawn in or left out (each with probability 1/2)")),
+)
 
 
 @dataclass(frozen=True)
