@@ -46,7 +46,6 @@ class Field:
     shape_derived: bool = False
     help: str = ""
     items: tuple[tuple[str, "Field"], ...] = ()  # "list" fields: the fields of each item, in order
-    maximum: int | None = None  # "list" fields: the most items allowed
 
 
 def stride_field(kind: FieldKind = "pair") -> Field:

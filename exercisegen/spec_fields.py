@@ -103,7 +103,8 @@ def _named(check: Check, node: Node, path: str, decl: Field) -> tuple[tuple[str,
             check.error(entry.key_line, entry_path, "a name must be a letter or _ followed by letters, digits or _")
             continue
         if decl.kind == "draws":
-            values.append((entry.key, _draw(check, entry.value, entry_path, Field("int", minimum=decl.minimum))))
+            bounded = Field("int", minimum=decl.minimum, maximum=decl.maximum)
+            values.append((entry.key, _draw(check, entry.value, entry_path, bounded)))
         else:
             values.append((entry.key, _text(check, entry.value, entry_path)))
     return tuple(values) if len(check.errors) == before else None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from exercisegen.explanations import Explanation
-from exercisegen.fields import Field
+from exercisegen.fields import MAX_VALUE, Field
 from exercisegen.problems.base import AnswerLayout, Blocks, BoxByBoxForm, Givens, Marks, ProblemType, Submitted
 from exercisegen.problems.drawing import draw_value, one_row
 from exercisegen.problems.formulas import FormulaError, Value, check_formula, evaluate, fill, names_in
@@ -86,7 +86,10 @@ class Choice(ProblemType[ChoiceParams]):
         ),
         "correct": Field("bool", help="truefalse only: whether the statement is true"),
         "explanation": Field("text", help="why the answer is right: shown in the solution and in feedback"),
-        "params": Field("draws", default={}, help="numbers drawn per variant for {name} placeholders"),
+        "params": Field(
+            "draws", default={}, maximum=MAX_VALUE,
+            help="numbers drawn per variant for {name} placeholders",
+        ),
         "derived": Field(
             "formulas",
             default={},

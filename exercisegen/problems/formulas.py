@@ -14,6 +14,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 Value = int | float
 _FUNCTIONS = {"min": min, "max": max, "abs": abs}
 _MAX_POWER = 64
+_MAX_VALUE = 10**18  # every intermediate result stays below this: a formula never computes for long
 
 
 class FormulaError(ValueError):
@@ -92,6 +93,13 @@ _ALLOWED = (
 
 
 def _eval(node: ast.AST, values: Mapping[str, Value]) -> Value:
+    result = _eval_node(node, values)
+    if abs(result) > _MAX_VALUE:
+        raise FormulaError("a number beyond 10**18")
+    return result
+
+
+def _eval_node(node: ast.AST, values: Mapping[str, Value]) -> Value:
     if isinstance(node, ast.Constant):
         if not _is_number(node.value):
             raise FormulaError("not a number")

@@ -8,10 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation, size_formula_steps
-from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
+from exercisegen.fields import (
+    MAX_FORMULA_SIZE,
+    MAX_SIZE,
+    Field,
+    dilation_field,
+    output_padding_field,
+    padding_field,
+    stride_field,
+)
 from exercisegen.problems.base import AnswerLayout, Blocks, Givens, Mistake, ProblemType, as_pair, pair_json
 from exercisegen.problems.drawing import draw_pair, draw_value, one_row, overlap_ok, size_ok
 from exercisegen.problems.torch_layers import (
+    MAX_WIDE,
     Layer,
     Shape,
     conv_formula_size,
@@ -77,17 +86,29 @@ class LayerCode(ProblemType[LayerCodeParams]):
             options=("ConvTranspose2d", "Conv2d"),
             help="the PyTorch module written in the snippet",
         ),
-        "in_channels": Field("int", required=True, minimum=1, help="the layer's in_channels (= C of the input)"),
-        "out_channels": Field("int", required=True, minimum=1, help="the layer's out_channels"),
-        "kernel_size": Field("pair", required=True, minimum=1, help="kernel height and width (an int for a square)"),
+        "in_channels": Field(
+            "int", required=True, minimum=1, maximum=MAX_WIDE,
+            help="the layer's in_channels (= C of the input)",
+        ),
+        "out_channels": Field("int", required=True, minimum=1, maximum=MAX_WIDE, help="the layer's out_channels"),
+        "kernel_size": Field(
+            "pair", required=True, minimum=1, maximum=MAX_SIZE,
+            help="kernel height and width (an int for a square)",
+        ),
         "stride": stride_field(),
         "padding": padding_field(),
         "output_padding": output_padding_field(),
         "dilation": dilation_field(),
-        "groups": Field("int", default=1, minimum=1, help="groups; must divide in_channels and out_channels"),
+        "groups": Field(
+            "int", default=1, minimum=1, maximum=MAX_WIDE,
+            help="groups; must divide in_channels and out_channels",
+        ),
         "bias": Field("bool", default=True, help="whether the layer has a bias (`bias=False` is written out)"),
-        "batch": Field("int", default=1, minimum=1, help="N of the input shape (N, C, H, W)"),
-        "input_size": Field("pair", required=True, minimum=1, help="H and W of the input (an int for a square)"),
+        "batch": Field("int", default=1, minimum=1, maximum=MAX_WIDE, help="N of the input shape (N, C, H, W)"),
+        "input_size": Field(
+            "pair", required=True, minimum=1, maximum=MAX_FORMULA_SIZE,
+            help="H and W of the input (an int for a square)",
+        ),
         "style": Field(
             "word",
             default="mixed",

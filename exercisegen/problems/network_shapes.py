@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import Explanation
-from exercisegen.fields import Field
+from exercisegen.fields import MAX_FORMULA_SIZE, Field
 from exercisegen.problems.base import (
     AnswerLayout,
     Blocks,
@@ -33,6 +33,7 @@ from exercisegen.problems.torch_layers import (
     CONV_KINDS,
     HIDDEN,
     LAYER_ITEMS,
+    MAX_WIDE,
     Layer,
     Shape,
     added_padding_size,
@@ -81,9 +82,9 @@ class NetworkShapes(ProblemType[NetworkParams]):
 
     name = "network_shapes"
     fields = {
-        "batch": Field("int", default=1, minimum=1, help="N of the input shape"),
-        "in_channels": Field("int", required=True, minimum=1, help="C of the input shape"),
-        "input_size": Field("pair", required=True, minimum=1, help="H and W of the input (an int for a square)"),
+        "batch": Field("int", default=1, minimum=1, maximum=MAX_WIDE, help="N of the input shape"),
+        "in_channels": Field("int", required=True, minimum=1, maximum=MAX_WIDE, help="C of the input shape"),
+        "input_size": Field("pair", required=True, minimum=1, maximum=MAX_FORMULA_SIZE, help="H and W of the input"),
         "layers": Field(
             "list",
             required=True,

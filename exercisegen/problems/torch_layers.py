@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from exercisegen.errors import ParameterError
 from exercisegen.explanations import ShapeStep, size_formula_steps
-from exercisegen.fields import Field, dilation_field, output_padding_field, padding_field, stride_field
+from exercisegen.fields import (
+    MAX_SIZE,
+    MAX_STEP,
+    Field,
+    dilation_field,
+    output_padding_field,
+    padding_field,
+    stride_field,
+)
 from exercisegen.problems.base import Pair, as_pair, pair_json
 from exercisegen.problems.drawing import draw_pair, draw_value
 
@@ -21,6 +29,7 @@ if TYPE_CHECKING:
 Shape = tuple[int, int, int, int]  # (N, C, H, W)
 
 CONV_KINDS = ("ConvTranspose2d", "Conv2d")
+MAX_WIDE = 4096  # channels and batch in code questions (only shapes are computed, never tensors)
 LAYER_KINDS = ("ConvTranspose2d", "Conv2d", "Upsample", "cat")
 
 # PyTorch's positional order of the arguments after (in_channels, out_channels, kernel_size), with defaults
@@ -40,14 +49,17 @@ _DEFAULTS: dict[str, Any] = {
 
 LAYER_ITEMS = (  # the fields of one item of network_shapes' `layers`
     ("layer", Field("word", required=True, options=LAYER_KINDS, help="ConvTranspose2d, Conv2d, Upsample or cat")),
-    ("out_channels", Field("int", minimum=1, help="out_channels of a (transposed) convolution")),
-    ("kernel_size", Field("pair", minimum=1, help="kernel_size of a (transposed) convolution")),
+    ("out_channels", Field("int", minimum=1, maximum=MAX_WIDE, help="out_channels of a (transposed) convolution")),
+    ("kernel_size", Field("pair", minimum=1, maximum=MAX_SIZE, help="kernel_size of a (transposed) convolution")),
     ("stride", stride_field()),
     ("padding", padding_field()),
     ("output_padding", output_padding_field()),
     ("dilation", dilation_field()),
-    ("scale_factor", Field("int", default=2, minimum=1, help="Upsample: the factor H and W grow by")),
-    ("skip_channels", Field("int", minimum=1, help="cat: the channels of the skip connection appended")),
+    ("scale_factor", Field("int", default=2, minimum=1, maximum=MAX_STEP, help="Upsample: the factor H and W grow by")),
+    ("skip_channels", Field(
+        "int", minimum=1, maximum=MAX_WIDE,
+        help="cat: the channels of the skip connection appended",
+    )),
     ("optional", Field("bool", default=False, help="drawn in or left out (each with probability 1/2)")),
 )
 
