@@ -249,7 +249,10 @@ CASES = [
         layer(layer="Conv2d", kernel_size=3),
         [[2, 8, 3, 3, 16, 4, 3, 3, 584]],
     ),
-    ("code_groups_ignored", "layer_code", layer(), [[2, 8, 10, 10, 16, 4, 4, 4, 16 * 8 * 16 + 8]]),
+    # weight (C_in, C_out, 4, 4) = (16, 8, 4, 4): 2048 weights + 8 biases
+    ("code_groups_ignored", "layer_code", layer(), [[2, 8, 10, 10, 16, 8, 4, 4, 16 * 8 * 16 + 8]]),
+    # weight.shape right, the count 16·8·4·4 + 8 as if groups were 1
+    ("code_groups_ignored_in_count", "layer_code", layer(), [[2, 8, 10, 10, 16, 4, 4, 4, 2048 + 8]]),
     ("code_bias_forgotten", "layer_code", layer(), [[2, 8, 10, 10, 16, 4, 4, 4, 1024]]),
     ("code_bias_per_input_channel", "layer_code", layer(), [[2, 8, 10, 10, 16, 4, 4, 4, 1024 + 16]]),
     # ⌊(5 + 2 − 3 − 1)/2⌋ + 1 = 2

@@ -225,13 +225,15 @@ def test_right_answers_are_never_diagnosed(ptype):
             assert diagnose(kind, params, answer, answer) is None
 
 
-def test_groups_ignored_is_named_when_the_weight_also_ignored_groups():
-    # the student wrote weight (16, 8, 4, 4) and counted 2048 + 8: the count's rule names it
-    params = code()
-    answer = solve("layer_code", params)
-    wrong = [[2, 8, 10, 10, 16, 8, 4, 4, 2056]]
-    found = diagnose(LayerCode(), typed("layer_code", params), blocks_of(answer), blocks_of(wrong))
-    assert found is not None and found.name == "code_groups_ignored"
+def test_groups_ignored_in_the_count_only_or_everywhere_are_told_apart():
+    params = typed("layer_code", code())
+    answer = LayerCode().solve(params)
+    count_only = diagnose(LayerCode(), params, answer, blocks_of([[2, 8, 10, 10, 16, 4, 4, 4, 2056]]))
+    everywhere = diagnose(LayerCode(), params, answer, blocks_of([[2, 8, 10, 10, 16, 8, 4, 4, 2056]]))
+    assert (count_only.name, everywhere.name) == ("code_groups_ignored_in_count", "code_groups_ignored")
+    # asked the count alone, the one rule that applies names it
+    alone = typed("layer_code", code(ask=["parameters"]))
+    assert diagnose(LayerCode(), alone, blocks_of([[1032]]), blocks_of([[2056]])).name == "code_groups_ignored"
 
 
 # --- error carried forward ---------------------------------------------------------------------------

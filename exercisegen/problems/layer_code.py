@@ -323,10 +323,18 @@ def code_transposed_weight_layout(params: LayerCodeParams) -> Blocks | None:
 
 
 def code_groups_ignored(params: LayerCodeParams) -> Blocks | None:
-    """Parameters counted as if groups were 1."""
+    """groups taken as 1: weight.shape without the division by groups, and groups times the weights."""
     layer = params.layer
-    if layer.groups == 1:
+    if layer.groups == 1 or not {"weight_shape", "parameters"} & set(params.ask):
         return None
+    return _answer(replace(layer, groups=1), params.input_shape, params.ask)  # the output shape is the same
+
+
+def code_groups_ignored_in_count(params: LayerCodeParams) -> Blocks | None:
+    """weight.shape right, but the parameters counted as if groups were 1."""
+    layer = params.layer
+    if layer.groups == 1 or "weight_shape" not in params.ask:
+        return None  # without weight.shape asked, code_groups_ignored gives the same answer
     return _with_parts(params, "parameters", parameters=(parameter_count(replace(layer, groups=1)),))
 
 
@@ -375,10 +383,16 @@ LayerCode.mistakes = (
     ),
     Mistake(
         "code_groups_ignored",
-        "You counted the parameters as if groups were 1",
+        "You took groups as 1",
         "each of the groups connects only in_channels/groups inputs to out_channels/groups outputs, "
-        "so the weight has groups times fewer entries.",
+        "so weight.shape has a channel count divided by groups and groups times fewer entries.",
         code_groups_ignored,
+    ),
+    Mistake(
+        "code_groups_ignored_in_count",
+        "You counted the parameters as if groups were 1",
+        "the number of weights is the product of weight.shape's entries, which already divides by groups.",
+        code_groups_ignored_in_count,
     ),
     Mistake(
         "code_bias_forgotten",
