@@ -70,3 +70,26 @@ def diagnose_json(ptype: str, params: dict[str, Any], answer: list, submitted: l
 def homework_path() -> Path:
     """The documented homework spec."""
     return HOMEWORK
+
+
+def layer_code_params(**kw: Any) -> dict[str, Any]:
+    """A grouped ConvTranspose2d(16, 8, 4, stride 2, padding 1, groups 2) on (2, 16, 5, 5): y (2, 8, 10, 10),
+    weight (16, 4, 4, 4), 1024 + 8 parameters."""
+    params = {
+        "layer": "ConvTranspose2d",
+        "in_channels": 16,
+        "out_channels": 8,
+        "kernel_size": 4,
+        "stride": 2,
+        "padding": 1,
+        "output_padding": 0,
+        "dilation": 1,
+        "groups": 2,
+        "bias": True,
+        "batch": 2,
+        "input_size": 5,
+        "style": "mixed",
+        "ask": ["output_shape", "weight_shape", "parameters"],
+    }
+    params.update(kw)
+    return params

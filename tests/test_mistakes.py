@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import all_mistakes, diagnose_json, predict, rule, solve, type_of_rule, typed
+from conftest import all_mistakes, diagnose_json, layer_code_params, predict, rule, solve, type_of_rule, typed
 from naive_refs import CASES_13
 
 from exercisegen.diagnose import ALL_ZERO_NOTE, diagnose, diagnosis, slip_allowance
@@ -65,26 +65,8 @@ DESIGN |= {"stride": 2, "padding": 1, "output_padding": 0}
 
 
 def layer(**kw):
-    """A grouped ConvTranspose2d(16, 8, 4, stride 2, padding 1, groups 2) on (2, 16, 5, 5): y (2, 8, 10, 10),
-    weight (16, 4, 4, 4), 1024 + 8 parameters."""
-    params = {
-        "layer": "ConvTranspose2d",
-        "in_channels": 16,
-        "out_channels": 8,
-        "kernel_size": 4,
-        "stride": 2,
-        "padding": 1,
-        "output_padding": 0,
-        "dilation": 1,
-        "groups": 2,
-        "bias": True,
-        "batch": 2,
-        "input_size": 5,
-        "style": "mixed",
-        "ask": ["output_shape", "weight_shape", "parameters"],
-    }
-    params.update(kw)
-    return params
+    """layer_code params as key.json writes them (a grouped transposed layer by default)."""
+    return layer_code_params(**kw)
 
 
 def _convt(c_in, c_out, k, s, p, op=0):

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import SPECS, run, solve, typed
+from conftest import SPECS, layer_code_params, run, solve, typed
 
 from exercisegen.batch import grade_batch
 from exercisegen.diagnose import diagnose
@@ -28,24 +28,7 @@ SPEC = SPECS / "pytorch_shapes.yaml"
 
 def code(**kw):
     """layer_code params as key.json writes them (a grouped transposed layer by default)."""
-    params = {
-        "layer": "ConvTranspose2d",
-        "in_channels": 16,
-        "out_channels": 8,
-        "kernel_size": 4,
-        "stride": 2,
-        "padding": 1,
-        "output_padding": 0,
-        "dilation": 1,
-        "groups": 2,
-        "bias": True,
-        "batch": 2,
-        "input_size": 5,
-        "style": "mixed",
-        "ask": ["output_shape", "weight_shape", "parameters"],
-    }
-    params.update(kw)
-    return params
+    return layer_code_params(**kw)
 
 
 def net(layers, shape=(1, 100, 1, 1), design=0, show_as="code"):
