@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from exercisegen.errors import SubmissionError
 from exercisegen.lms_names import Origin, Uploaders, describe_origin, origin_of, uploaders
@@ -43,33 +43,47 @@ class BatchResult:
     entries: tuple[BatchEntry, ...]
 
 
-def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes | SubmissionError]]) -> BatchResult:
+def grade_batch(
+    key: Key,
+    submissions: Sequence[tuple[Any, float, bytes | SubmissionError]],
+    *,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
     """Grade (path, mtime, bytes) submissions against `key`; never raises.
 
     Unreadable files (and files not read: the SubmissionError in place of bytes says why), wrong set
     titles and variant codes that are malformed, unknown or another student's become error entries. A
     file that an LMS download names as uploaded by another student than the one in it is an error entry
     of the uploader (see `_check_uploader`). Several graded files of one student: see `_one_student`.
-    Students of the key without any file get an error entry "no submission".
+    Students of the key without any file get an error entry "no submission". With `jobs` > 1 the files
+    are read and graded by that many processes (the result is the same); `progress` is told how many
+    more files are done as they finish.
     """
-    by_code = {normalize_code(v.code): v for v in key.variants}
+    return combine(key, grade_files(key, submissions, jobs=jobs, progress=progress))
+
+
+def combine(key: Key, file_entries: Sequence[BatchEntry]) -> BatchResult:
+    """The batch of graded file entries (one run's, or several shards' together, in any order)."""
     students = {v.student_id: v for v in key.variants}
     who = uploaders(key)
     graded: dict[str, list[BatchEntry]] = {}
     errors: list[BatchEntry] = []
-    for path, mtime, data in submissions:
-        entry = _grade_file(key, by_code, students, display_path(str(path)), float(mtime), data)
+    for entry in file_entries:
         entry = _check_uploader(entry, origin_of(entry.path), who, students)
         if entry.status == GRADED:
             graded.setdefault(entry.student_id, []).append(entry)
         else:
             errors.append(entry)
+    errors_of: dict[str, list[BatchEntry]] = {}
+    for entry in errors:
+        errors_of.setdefault(entry.student_id, []).append(entry)
     entries: list[BatchEntry] = []
     stems = file_stems([v.student_id for v in key.variants])
     for variant in key.variants:
         mine = sorted(graded.get(variant.student_id, []), key=lambda e: (_rank(e), e.path), reverse=True)
         entries.extend(_one_student(mine, {variant.student_id, stems[variant.student_id]}, who))
-        failed = sorted((e for e in errors if e.student_id == variant.student_id), key=lambda e: e.path)
+        failed = sorted(errors_of.get(variant.student_id, []), key=lambda e: e.path)
         entries.extend(failed)
         if not mine and not failed:
             missing = BatchEntry("", 0.0, ERROR, "no submission", variant.student_id, variant.student_name, "", None)
@@ -82,6 +96,50 @@ def grade_batch(key: Key, submissions: Sequence[tuple[Any, float, bytes | Submis
         points=tuple(p.points for p in first),
         entries=tuple(entries),
     )
+
+
+FILES_PER_TASK = 50  # files handed to a process at a time
+
+
+def grade_files(
+    key: Key,
+    submissions: Sequence[tuple[Any, float, bytes | SubmissionError]],
+    *,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> list[BatchEntry]:
+    """One entry per submitted file, in the order given; `jobs` processes share the files."""
+    tasks = [list(submissions[i : i + FILES_PER_TASK]) for i in range(0, len(submissions), FILES_PER_TASK)]
+    entries: list[BatchEntry] = []
+    if jobs < 2 or len(tasks) < 2:
+        _remember(key)
+        for task in tasks:
+            entries.extend(_grade_task(task))
+            if progress is not None:
+                progress(len(task))
+        return entries
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_remember, initargs=(key,)) as pool:
+        for task, done in zip(tasks, pool.map(_grade_task, tasks)):
+            entries.extend(done)
+            if progress is not None:
+                progress(len(task))
+    return entries
+
+
+_WORKER_KEY: list[tuple[Key, dict[str, Variant], dict[str, Variant]]] = []
+
+
+def _remember(key: Key) -> None:
+    """Process pool initializer: the key is sent to each process once, not with every task."""
+    by_code = {normalize_code(v.code): v for v in key.variants}
+    _WORKER_KEY[:] = [(key, by_code, {v.student_id: v for v in key.variants})]
+
+
+def _grade_task(task: list[tuple[Any, float, bytes | SubmissionError]]) -> list[BatchEntry]:
+    key, by_code, students = _WORKER_KEY[0]
+    return [_grade_file(key, by_code, students, display_path(str(p)), float(m), d) for p, m, d in task]
 
 
 def _rank(entry: BatchEntry) -> tuple[float, int]:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 import click
 
 from exercisegen.cli_options import gradebook_options, roster_options
+from exercisegen.cli_scale import load_key, merge, merge_grades, scale_options
 from exercisegen.errors import ExercisegenError, SpecError
 
 
@@ -52,7 +53,7 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, commands=[merge, merge_grades], context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="exercisegen")
 def main() -> None:
     """Randomized, auto-graded exercises on transposed convolutions.
@@ -224,9 +225,7 @@ def stress(spec_path: str, variants: int) -> None:
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Overrides the spec's paper.")
 @click.option("--no-pdf", is_flag=True, help="Skip worksheets, solutions and packets.")
 @click.option("--force", is_flag=True, help="Replace a non-empty --out directory.")
-@click.option(
-    "--jobs", type=click.IntRange(1, 64), default=None, help="Processes for the PDFs [default: 2 on 2+ cores]."
-)
+@scale_options(dask=True)
 def generate(
     spec_path: str,
     out_dir: str,
@@ -241,6 +240,9 @@ def generate(
     no_pdf: bool,
     force: bool,
     jobs: int | None,
+    quiet: bool,
+    shard: str | None,
+    dask_address: str | None,
 ) -> None:
     """Make every student's variant: key.json, answer templates, worksheet and solution PDFs.
 
@@ -251,9 +253,10 @@ def generate(
     import dataclasses
     from pathlib import Path
 
-    from exercisegen.generate import draw_summary, font_warning, write_set
+    from exercisegen.cli_scale import write_generated
+    from exercisegen.generate import draw_summary, font_warning
     from exercisegen.lms_roster import describe
-    from exercisegen.outdir import claim, write_atomically
+    from exercisegen.outdir import claim
 
     target = Path(out_dir)
     with claim(target, force):  # a second run to the same --out refuses while this one works
@@ -264,8 +267,9 @@ def generate(
         warning = None if no_pdf else font_warning(key)
         if warning:
             click.echo(warning, err=True)
-        jobs = min(2, os.cpu_count() or 1) if jobs is None else jobs
-        write_atomically(target, force, lambda tmp: write_set(key, tmp, with_pdf=not no_pdf, jobs=jobs))
+        sharded = write_generated(target, force, key, not no_pdf, jobs, quiet, shard, dask_address)
+    if sharded:
+        return click.echo(sharded)
     n = len(key.variants)
     what = "key.json, answer templates" + ("" if no_pdf else ", worksheets, solutions and class packets")
     click.echo(f"wrote {target}/: {what} for {n} student{'s' if n != 1 else ''}")
@@ -358,17 +362,6 @@ def export(
     click.echo(f"wrote {target}: {lms} quiz, {problems} problems × {n} variant{'s' if n != 1 else ''}")
 
 
-def _load_key(path: str) -> Any:
-    from exercisegen.variants import key_from_json
-
-    data = _read_bytes(path, "answer key")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = ""
-    return key_from_json(text, path)
-
-
 @main.command()
 @click.option("--key", "key_path", required=True, type=click.Path(), help="key.json written by generate.")
 @click.argument("submissions", nargs=-1, required=True, metavar="SUBMISSION_OR_FOLDER...")
@@ -376,6 +369,7 @@ def _load_key(path: str) -> Any:
 @click.option("--no-reveal", is_flag=True, help="Feedback does not show the correct answers.")
 @click.option("--force", is_flag=True, help="Replace an existing grades directory.")
 @gradebook_options
+@scale_options(dask=False)
 def grade(
     key_path: str,
     submissions: tuple[str, ...],
@@ -384,6 +378,9 @@ def grade(
     force: bool,
     gradebook: str | None,
     assignment: str | None,
+    jobs: int | None,
+    quiet: bool,
+    shard: str | None,
 ) -> None:
     """Grade answer sheets (YAML/JSON) and filled worksheet PDFs, also as Canvas's or Moodle's
     "download all submissions" zip or folder; write gradebook, feedback, summary.
@@ -397,19 +394,23 @@ def grade(
     """
     from pathlib import Path
 
-    from exercisegen.batch import GRADED, grade_batch
+    from exercisegen.batch import GRADED
+    from exercisegen.cli_scale import grade_files_with_progress, grade_shard
     from exercisegen.gradebooks import write_gradebook
     from exercisegen.gradefiles import write_grades
     from exercisegen.lms_zip import collect
     from exercisegen.outdir import claim, write_atomically
+    from exercisegen.progress import cores
 
     target = Path(out_dir)
     with claim(target, force):  # a second run to the same --out refuses while this one works
-        key = _load_key(key_path)
-        batch = grade_batch(key, collect(list(submissions)))
+        key, files = load_key(key_path), collect(list(submissions))
+        if shard is not None:
+            grade_shard(key, files, target, force, shard, not no_reveal, jobs, quiet)
+        batch = grade_files_with_progress(key, files, jobs, quiet)
 
         def fill(tmp: Path) -> None:
-            write_grades(batch, key, tmp, reveal=not no_reveal)
+            write_grades(batch, key, tmp, reveal=not no_reveal, jobs=cores(jobs))
             if gradebook is not None:
                 write_gradebook(batch, key, tmp, gradebook, assignment)
 
@@ -449,7 +450,7 @@ def check(answer_file: str, key_path: str | None) -> None:
     sub = parse_submission(data, shown)
     layouts = None
     if key_path is not None:
-        key = _load_key(key_path)
+        key = load_key(key_path)
         variant = next((v for v in key.variants if v.code == normalize_code(sub.variant_code)), None)
         if variant is not None:
             layouts = layouts_of(variant)

@@ -9,6 +9,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from exercisegen.batch import GRADED, BatchResult
 from exercisegen.errors import InputFileError, SubmissionError
@@ -93,20 +94,43 @@ def read_submission(path: str, named: bool = True) -> Submitted:
         os.close(fd)
 
 
-def write_grades(batch: BatchResult, key: Key, directory: Path, reveal: bool) -> None:
-    """gradebook.csv, results.json, feedback/<student>.txt and .pdf, summary.pdf."""
-    from exercisegen.render.report import feedback_pdf, summary_pdf
+def write_grades(
+    batch: BatchResult, key: Key, directory: Path, reveal: bool, jobs: int = 1, feedback: bool = True
+) -> None:
+    """gradebook.csv, results.json, feedback/<student>.txt and .pdf (unless `feedback` is False: an
+    empty folder), summary.pdf; the feedback PDFs in `jobs` processes (the bytes are the same)."""
+    from exercisegen.render.report import summary_pdf
 
     write_text(directory / "gradebook.csv", gradebook_csv(batch))
     write_text(directory / "results.json", json.dumps(results_json(batch), ensure_ascii=False, indent=1) + "\n")
     variants = {v.code: v for v in key.variants}
     stems = file_stems([v.student_id for v in key.variants])
     (directory / "feedback").mkdir()
+    pdfs = []
     for entry in batch.entries:
-        if entry.status != GRADED or entry.result is None:
+        if entry.status != GRADED or entry.result is None or not feedback:
             continue
         variant = variants[entry.variant_code]
         stem = stems[variant.student_id]
         write_text(directory / "feedback" / f"{stem}.txt", feedback_text(entry.result, variant, reveal))
-        feedback_pdf(entry.result, variant, reveal, str(directory / "feedback" / f"{stem}.pdf"), paper=key.paper)
+        pdfs.append((entry.result, variant, reveal, str(directory / "feedback" / f"{stem}.pdf"), key.paper))
+    tasks = [pdfs[i : i + FEEDBACK_PER_TASK] for i in range(0, len(pdfs), FEEDBACK_PER_TASK)]
+    if jobs < 2 or len(tasks) < 2:
+        for task in tasks:
+            _feedback_pdfs(task)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            list(pool.map(_feedback_pdfs, tasks))
     summary_pdf(batch, key, str(directory / "summary.pdf"))
+
+
+FEEDBACK_PER_TASK = 20
+
+
+def _feedback_pdfs(task: list[tuple[Any, ...]]) -> None:
+    from exercisegen.render.report import feedback_pdf
+
+    for result, variant, reveal, path, paper in task:
+        feedback_pdf(result, variant, reveal, path, paper=paper)

@@ -259,6 +259,10 @@ def conv2d(
 
     padded = np.zeros((c_in, h + 2 * ph, wd + 2 * pw), dtype=xa.dtype)
     padded[:, ph : ph + h, pw : pw + wd] = xa
+    if _small_exact(xa, c_out * c_in_g * kh * kw * h_out * w_out):
+        out = _conv2d_loops(padded, wa, params, (h_out, w_out))
+        if out is not None:
+            return out[0] if single else out
     out = np.zeros((c_out, h_out, w_out), dtype=xa.dtype)
     cin_per_group, cout_per_group = c_in // g, c_out // g
     for grp in range(g):
@@ -310,8 +314,13 @@ def conv_transpose2d(
     # output_padding rows/columns that lie beyond it (those receive no contributions).
     full_h = max((h - 1) * sh + dh * (kh - 1) + 1, ph + h_out)
     full_w = max((wd - 1) * sw + dw * (kw - 1) + 1, pw + w_out)
-    full = np.zeros((c_out, full_h, full_w), dtype=xa.dtype)
     cin_per_group = c_in // g
+    if _small_exact(xa, c_in * c_out_g * kh * kw * h * wd):
+        scattered = _scatter_loops(xa, wa, params, (full_h, full_w))
+        if scattered is not None:
+            out = scattered[:, ph : ph + h_out, pw : pw + w_out].copy()
+            return out[0] if single else out
+    full = np.zeros((c_out, full_h, full_w), dtype=xa.dtype)
     for grp in range(g):
         xs = xa[grp * cin_per_group : (grp + 1) * cin_per_group]  # (C_in/g, H, W)
         ws = wa[grp * cin_per_group : (grp + 1) * cin_per_group]  # (C_in/g, C_out/g, kH, kW)
@@ -327,3 +336,77 @@ def conv_transpose2d(
     # padding crops ph rows from the top (and the bottom); output_padding keeps extra bottom rows.
     out = full[:, ph : ph + h_out, pw : pw + w_out].copy()
     return out[0] if single else out
+
+
+# --- small integer grids: plain loops -------------------------------------------------------------
+# The grids of exercises are tiny (a 3x3 input, a 3x3 kernel); there numpy's cost per call dominates,
+# and grading recomputes many of them (every modelled mistake of every wrong answer). Integer sums of
+# products are exact in Python, so these loops give the same numbers as the numpy code above.
+
+SMALL_EXACT = 4096  # multiply-adds up to which integer convolutions use the loops (0: never)
+
+
+def _small_exact(xa: "np.ndarray", work: int) -> bool:
+    return xa.dtype.kind == "i" and work <= SMALL_EXACT
+
+
+def _as_int64(values: list[Any]) -> "np.ndarray | None":
+    """The nested lists as an int64 array, or None when a sum left int64 (numpy's code decides then)."""
+    import numpy as np
+
+    try:
+        return np.array(values, dtype=np.int64)
+    except OverflowError:
+        return None
+
+
+def _scatter_loops(
+    xa: "np.ndarray", wa: "np.ndarray", params: Params2d, full_hw: tuple[int, int]
+) -> "np.ndarray | None":
+    """The full scatter output (C_out, FH, FW) of a transposed convolution, by plain loops."""
+    x, w = xa.tolist(), wa.tolist()
+    c_in, h, wd = xa.shape
+    _, c_out_g, kh, kw = wa.shape
+    (sh, sw), (dh, dw) = params.stride, params.dilation
+    cin_per_group = c_in // params.groups
+    full = [[[0] * full_hw[1] for _ in range(full_hw[0])] for _ in range(c_out_g * params.groups)]
+    for ci in range(c_in):
+        grp = ci // cin_per_group
+        for co in range(c_out_g):
+            plane, kernel = full[grp * c_out_g + co], w[ci][co]
+            for i in range(h):
+                for a in range(kh):
+                    target, krow = plane[i * sh + a * dh], kernel[a]
+                    for j, value in enumerate(x[ci][i]):
+                        # input (i, j) times w[ci, co, a, b] lands at (i*s + a*d, j*s + b*d)
+                        for b in range(kw):
+                            target[j * sw + b * dw] += value * krow[b]
+    return _as_int64(full)
+
+
+def _conv2d_loops(
+    padded: "np.ndarray", wa: "np.ndarray", params: Params2d, out_hw: tuple[int, int]
+) -> "np.ndarray | None":
+    """conv2d (C_out, H_out, W_out) of the padded input, by plain loops."""
+    x, w = padded.tolist(), wa.tolist()
+    c_out, c_in_g, kh, kw = wa.shape
+    (sh, sw), (dh, dw) = params.stride, params.dilation
+    cout_per_group = c_out // params.groups
+    out = []
+    for co in range(c_out):
+        first = (co // cout_per_group) * c_in_g  # the group's first input channel
+        plane = []
+        for r in range(out_hw[0]):
+            row = []
+            for c in range(out_hw[1]):
+                total = 0
+                for ci in range(c_in_g):
+                    channel, kernel = x[first + ci], w[co][ci]
+                    for a in range(kh):
+                        line, krow = channel[r * sh + a * dh], kernel[a]
+                        for b in range(kw):
+                            total += line[c * sw + b * dw] * krow[b]
+                row.append(total)
+            plane.append(row)
+        out.append(plane)
+    return _as_int64(out)

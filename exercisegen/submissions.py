@@ -15,6 +15,7 @@ from typing import Any, Union
 
 from exercisegen.errors import SubmissionError
 from exercisegen.notation import MINUS, count, one_line, parse_number
+from exercisegen.pdffields import read_pdf_fields
 from exercisegen.textcheck import bad_char, bad_text, display_path, field_text
 from exercisegen.yamlload import Map, Node, Scalar, Seq, clip, load_located
 
@@ -317,7 +318,7 @@ def _from_pdf(data: bytes, name: str) -> Submission:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise SubmissionError(f"{name}: the PDF is password-protected; save it without a password")
-        fields = reader.get_fields() or {}
+        values = read_pdf_fields(reader)
         info = dict(reader.metadata or {})
     except SubmissionError:
         raise
@@ -326,9 +327,6 @@ def _from_pdf(data: bytes, name: str) -> Submission:
             f"{name}: cannot read the PDF (damaged or incomplete); save the filled worksheet again from "
             "your PDF viewer (File > Save) and submit that file"
         ) from None
-    values: dict[str, Any] = {}
-    for full_name, field in fields.items():
-        values[str(full_name).rsplit(".", 1)[-1]] = field.get("/V") if hasattr(field, "get") else None
     if len(values) > MAX_PROBLEMS * 100:
         raise SubmissionError(f"{name}: the PDF has {len(values)} form fields; submit your own worksheet")
     strings = {"fields": {k: _text(v) for k, v in values.items()}, "info": {str(k): _text(v) for k, v in info.items()}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from exercisegen.problems.base import AnswerLayout, Blocks, ProblemType, blocks_of, nested
@@ -33,9 +34,9 @@ class Problem:
         """The problem type."""
         return problem_type(self.type)
 
-    @property
+    @cached_property
     def layout(self) -> AnswerLayout:
-        """What the student fills in."""
+        """What the student fills in (computed once: grading asks for it per submission)."""
         return self.kind.layout(self.params)
 
     @property
@@ -358,6 +359,11 @@ def key_to_json(key: Key) -> str:
     if key.roster_source:  # only for LMS rosters: a plain roster's key.json keeps its shape
         doc["roster"] = {"source": key.roster_source, "id_column": key.roster_id_column}
     doc["variants"] = [_variant_json(v) for v in key.variants]
+    return key_json_text(doc)
+
+
+def key_json_text(doc: dict[str, Any]) -> str:
+    """key.json text of the key as plain data (what `key_to_json` writes, and `merge` from shards)."""
     return _dump(doc, "") + "\n"
 
 

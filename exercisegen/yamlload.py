@@ -8,6 +8,7 @@ plain scalar ones, and nesting deeper than `MAX_DEPTH`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,9 +136,69 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def load_located(text: str, max_nodes: int | None = None) -> Document:
-    """Compose `text` with a SafeLoader and return its values with lines, plus any YAML problems
-    (among them more than `max_nodes` values, when given)."""
+def load_located(text: str, max_nodes: int | None = None, *, fast: bool | None = None) -> Document:
+    """Compose `text` and return its values with lines, plus any YAML problems (among them more than
+    `max_nodes` values, when given).
+
+    libyaml (C) composes when PyYAML has it and no `&` or `*` begins a word of the text (so no anchor
+    or alias can hide in it); anything it refuses or finds too large, and every other text, goes
+    through the pure-Python composer, which reports anchors, aliases, sizes and syntax errors as
+    always. Both give the same Document. `fast=False` forces the pure-Python composer (tests compare).
+    """
+    if fast is None:
+        fast = yaml.__with_libyaml__
+    if fast and not _MAY_ANCHOR.search(text):
+        document = _load_with_libyaml(text, max_nodes)
+        if document is not None:
+            return document
+    return _load_pure(text, max_nodes)
+
+
+# `&` or `*` where a YAML token can begin: after a line start, a space, a flow indicator or a `:`
+_MAY_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:])[&*]")
+
+
+def _load_with_libyaml(text: str, max_nodes: int | None) -> Document | None:
+    """The Document composed by libyaml, or None when the pure-Python composer must say what is wrong."""
+    loader = yaml.CSafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError:
+            return None  # the pure-Python composer words syntax errors as the messages always were
+        if node is None:
+            return Document(None, ())
+        if max_nodes is not None and _count_nodes(node, max_nodes) > max_nodes:
+            return None
+        duplicates: list[YamlProblem] = []
+        refusals: list[YamlProblem] = []
+        try:
+            root = _walk(node, "", loader, duplicates, refusals, depth=1)
+        except _TooDeep:
+            return None
+    finally:
+        loader.dispose()
+    if refusals:
+        return Document(None, tuple(refusals))
+    return Document(root, tuple(duplicates))
+
+
+def _count_nodes(root: yaml.Node, limit: int) -> int:
+    """Nodes in the tree (keys included, as the pure-Python loader counts them), stopping past `limit`."""
+    count, stack = 0, [root]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return count
+
+
+def _load_pure(text: str, max_nodes: int | None) -> Document:
+    """Compose with the pure-Python SafeLoader, recording anchors and aliases and limiting nesting."""
     try:
         loader = _Loader(text, max_nodes)
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not accept
@@ -209,17 +270,24 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
 def _walk(
     node: yaml.Node,
     path: str,
-    loader: _Loader,
+    loader: Any,
     duplicates: list[YamlProblem],
     refusals: list[YamlProblem],
+    depth: int = 0,
 ) -> Node:
+    """Located values of a composed node; `depth` > 0 counts nesting (the pure-Python loader counted it)."""
     line = node.start_mark.line + 1
+    if depth > MAX_DEPTH:
+        raise _TooDeep(line)
+    deeper = depth + 1 if depth else 0
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, path, loader, refusals)
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _SEQ_TAG:
             refusals.append(YamlProblem(line, path, f"YAML tag {node.tag!r} is not allowed in specs"))
-        items = tuple(_walk(item, f"{path}[{i}]", loader, duplicates, refusals) for i, item in enumerate(node.value))
+        items = tuple(
+            _walk(item, f"{path}[{i}]", loader, duplicates, refusals, deeper) for i, item in enumerate(node.value)
+        )
         return Seq(items, line)
     assert isinstance(node, yaml.MappingNode)
     if node.tag != _MAP_TAG:
@@ -241,11 +309,11 @@ def _walk(
             duplicates.append(YamlProblem(key_line, key_path, f"duplicate key (first on line {first_line[key]})"))
             continue
         first_line[key] = key_line
-        entries.append(Entry(key, key_line, _walk(value_node, key_path, loader, duplicates, refusals)))
+        entries.append(Entry(key, key_line, _walk(value_node, key_path, loader, duplicates, refusals, deeper)))
     return Map(tuple(entries), line)
 
 
-def _scalar(node: yaml.ScalarNode, path: str, loader: _Loader, refusals: list[YamlProblem]) -> Scalar:
+def _scalar(node: yaml.ScalarNode, path: str, loader: Any, refusals: list[YamlProblem]) -> Scalar:
     line = node.start_mark.line + 1
     if node.tag in _TEXT_TAGS:
         return Scalar(node.value, node.value, line)

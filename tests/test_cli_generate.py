@@ -74,7 +74,7 @@ def test_generate_with_roster_writes_key_and_templates_and_is_reproducible(tmp_p
     out1, out2 = tmp_path / "out1", tmp_path / "out2"
     first = run("generate", HOMEWORK, "--roster", r, "--out", out1, "--no-pdf")
     assert first.exit_code == 0, first.output
-    assert first.output.splitlines()[:2] == [
+    assert first.stdout.splitlines()[:2] == [
         f"wrote {out1}/: key.json, answer templates for 30 students",
         "draws across the class:",
     ]

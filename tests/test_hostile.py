@@ -443,7 +443,7 @@ def test_second_concurrent_run_to_one_out_refuses(homework, tmp_path):
     )
     assert not (tmp_path / "grades").exists()
     result = run("grade", "--key", out / "key.json", tmp_path / "a.yaml", "--out", tmp_path / "grades")
-    assert result.output.startswith("graded 1 of 3 students"), result.output
+    assert result.stdout.startswith("graded 1 of 3 students"), result.output
 
 
 # 11. a classmate's newer file does not replace a student's own

@@ -201,20 +201,41 @@ def test_packet_starts_each_student_on_a_new_sheet(key, kind, write):
         first += _padded(n)
 
 
-def test_packet_from_reused_stories_equals_a_fresh_one(key):
-    """write_packet reuses the stories laid out for the students' own PDFs; the bytes must not change."""
-    from exercisegen.render import writers
+def _merged(key, kind, write, variants=None):
+    from exercisegen.render.packets import merge_packet
 
-    writers._STORIES.clear()
-    fresh = io.BytesIO()
-    write_packet(key, key.variants, fresh, "solution")
-    for variant in key.variants:
-        _pdf(write_solution, key, variant)
-    assert len(writers._STORIES) == len(key.variants)
-    reused = io.BytesIO()
-    write_packet(key, key.variants, reused, "solution")
-    assert reused.getvalue() == fresh.getvalue()
-    assert not writers._STORIES  # a packet drops the stories it used
+    variants = list(key.variants if variants is None else variants)
+    out = io.BytesIO()
+    merge_packet(key, [_pdf(write, key, v) for v in variants], out, kind, len(variants))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind, write", [("worksheet", write_worksheet), ("solution", write_solution)])
+def test_merged_packet_has_the_rendered_packets_pages_and_text(key, kind, write):
+    """The packet merged from the students' PDFs shows what the packet laid out in one piece shows:
+    the same pages with the same text (header, variant code, page i of n, blank pages), no form fields."""
+    rendered = io.BytesIO()
+    write_packet(key, key.variants, rendered, kind)
+    old, new = _reader(rendered.getvalue()), _reader(_merged(key, kind, write))
+    assert len(new.pages) == len(old.pages)
+    assert [p.extract_text() for p in new.pages] == [p.extract_text() for p in old.pages]
+    assert not new.get_fields()
+    assert all("/Annots" not in page for page in new.pages)
+    assert new.metadata["/Subject"] == old.metadata["/Subject"]
+    assert new.metadata["/ExercisegenSet"] == key.set_title
+
+
+def test_merged_packet_is_byte_for_byte_deterministic(key):
+    first = _merged(key, "worksheet", write_worksheet)
+    assert _merged(key, "worksheet", write_worksheet) == first
+    assert _merged(key, "worksheet", write_worksheet, key.variants[:1]) != first
+
+
+def test_merged_packet_keeps_each_pages_qr_code(key):
+    reader = _reader(_merged(key, "solution", write_solution))
+    with_qr = [p for p in reader.pages if any("eg-qr" in name for name in p["/Resources"].get("/XObject", {}))]
+    blank = [p for p in reader.pages if "intentionally left blank" in p.extract_text()]
+    assert len(with_qr) + len(blank) == len(reader.pages) and with_qr
 
 
 def test_multi_channel_problem_has_one_field_block_per_output_channel():

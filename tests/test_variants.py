@@ -343,7 +343,7 @@ def test_generate_reports_how_the_class_draws_spread(tmp_path):
 
     result = run("generate", HOMEWORK, "--variants", 30, "--no-pdf", "--out", tmp_path / "hw")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # progress and the summary line go to stderr
     assert lines[1] == "draws across the class:"
     by_problem = {line.split(":")[0].strip(): line for line in lines[2:]}
     assert "stride 1 ×10, 2 ×10, 3 ×10 (balanced)" in by_problem["shape_drawn"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from exercisegen.errors import ParameterError
@@ -118,6 +119,11 @@ def grid_fields(transposed: bool) -> dict[str, Field]:
         "ask_shape": Field("bool", default=False, help="the student works out the output size too"),
     }
     return fields
+
+
+@lru_cache(maxsize=1024)
+def _solved(kind: "GridType", params: GridParams) -> Blocks:
+    return blocks_of(kind._run(params).tolist())
 
 
 class GridType(ProblemType[GridParams]):
@@ -255,8 +261,9 @@ class GridType(ProblemType[GridParams]):
         return not (c.distinct_from_mistakes and self.confusable(params, answer))
 
     def solve(self, params: GridParams) -> Blocks:
-        """The output grid, one block per output channel."""
-        return blocks_of(self._run(params).tolist())
+        """The output grid, one block per output channel (computed once per problem: layouts,
+        explanations and grading all ask for it)."""
+        return _solved(self, params)
 
     def single(self, params: GridParams) -> bool:
         """The single-channel shorthand."""

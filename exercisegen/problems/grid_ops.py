@@ -8,6 +8,7 @@ H_out × W_out large (cells beyond F are 0). Several mistakes are simply other w
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from exercisegen.errors import ParameterError
@@ -71,13 +72,19 @@ def run_conv(params: GridParams, x: Any = None, kernel: Any = None, **changes: A
         return None
 
 
+@lru_cache(maxsize=256)
 def full_output(params: GridParams) -> "np.ndarray":
-    """The full scatter output F of a transposed convolution: (C_out, FH, FW), nothing cropped."""
+    """The full scatter output F of a transposed convolution: (C_out, FH, FW), nothing cropped.
+
+    Several mistakes are windows of the same F: it is computed once per problem (read-only).
+    """
     from exercisegen.solver import conv_transpose2d
 
-    return conv_transpose2d(
+    full = conv_transpose2d(
         input_array(params), kernel_array(params), stride=params.stride, dilation=params.dilation, groups=params.groups
     )
+    full.flags.writeable = False
+    return full
 
 
 def window(full: "np.ndarray", top: int, left: int, height: int, width: int) -> Blocks | None:
