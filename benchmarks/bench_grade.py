@@ -98,7 +98,7 @@ def before() -> Iterator[None]:
 
     saved = (yamlload.load_located, diagnose.predictions_of, solver.SMALL_EXACT, submissions.read_pdf_fields)
     yamlload_load = yamlload.load_located
-    submissions.load_located = lambda text: yamlload_load(text, fast=False)  # type: ignore[attr-defined]
+    submissions.load_located = lambda text, **kw: yamlload_load(text, fast=False, **kw)  # type: ignore[attr-defined]
     diagnose.predictions_of = lambda kind, params: kind.predictions(params)
     solver.SMALL_EXACT = 0
     submissions.read_pdf_fields = pdffields.read_pdf_fields_full
@@ -148,15 +148,15 @@ def main() -> None:
         _forget(key)
         context = before() if label == "before" else contextlib.nullcontext()
         with context:
-            yaml_batch, t_yaml = timed(lambda: grade_batch(key, sheets))
-            jobs = 1 if label == "before" else (os.cpu_count() or 1)
+            jobs = 1 if label == "before" else (os.cpu_count() or 1)  # `grade` uses a process per core
+            yaml_batch, t_yaml = timed(lambda: grade_batch(key, sheets, jobs=jobs))  # noqa: B023
             pdf_batch, t_pdf = timed(lambda: grade_batch(small, pdfs, jobs=jobs))  # noqa: B023
         for batch, what in ((yaml_batch, "YAML"), (pdf_batch, "PDF")):
             assert all(e.status == GRADED for e in batch.entries), f"{label} {what}: not all graded"
         rates[label] = {"yaml": len(sheets) / t_yaml, "pdf": len(pdfs) / t_pdf}
         print(
-            f"{label:6s}: {len(sheets)} YAML sheets in {t_yaml:.2f} s ({rates[label]['yaml']:.0f}/s); "
-            f"{len(pdfs)} PDFs in {t_pdf:.2f} s ({rates[label]['pdf']:.0f}/s, jobs {jobs})"
+            f"{label:6s} (jobs {jobs}): {len(sheets)} YAML sheets in {t_yaml:.2f} s ({rates[label]['yaml']:.0f}/s); "
+            f"{len(pdfs)} PDFs in {t_pdf:.2f} s ({rates[label]['pdf']:.0f}/s)"
         )
         if label == "before":
             reference = (yaml_batch, pdf_batch)
