@@ -9,7 +9,8 @@ Side by side, each starting cold: "before" is the way main graded until issue 12
 composer, every mistake's prediction computed through the numpy solver, PDFs parsed one after the
 other with pypdf's get_fields; only the per-problem caches of solutions and layouts stay on); "now" is
 the default (libyaml, predictions kept per problem, small integer convolutions by plain loops, PDF
-fields read from the AcroForm field tree, a process per core for the PDFs).
+fields read from the AcroForm field tree by a strict scanner, a process per core for the PDFs). Then the PDFs
+alone once more, side by side: the field tree read through pypdf's objects vs the strict field scanner.
 """
 
 from __future__ import annotations
@@ -109,6 +110,22 @@ def before() -> Iterator[None]:
         diagnose.predictions_of, solver.SMALL_EXACT, submissions.read_pdf_fields = saved[1:]
 
 
+@contextlib.contextmanager
+def pypdf_walk() -> Iterator[None]:
+    """Read the field tree through pypdf's objects (the PDF path before the strict field scanner)."""
+    from exercisegen import pdffields
+
+    def unusual(*_: object) -> dict:
+        raise pdffields._Unusual
+
+    saved = pdffields._scan_fields
+    pdffields._scan_fields = unusual  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pdffields._scan_fields = saved
+
+
 def _forget(key: Key) -> None:
     """Start cold: drop what earlier grading kept (solutions, layouts, predictions, scatter outputs)."""
     from exercisegen import diagnose
@@ -164,6 +181,16 @@ def main() -> None:
             assert (yaml_batch, pdf_batch) == reference, "the two approaches graded differently"
     for what in ("yaml", "pdf"):
         print(f"ratio now/before, {what}: {rates['now'][what] / rates['before'][what]:.1f}x")
+    jobs = os.cpu_count() or 1
+    pdf_rates = {}
+    for label, context in (("pypdf field-tree walk", pypdf_walk()), ("strict field scanner", contextlib.nullcontext())):
+        _forget(key)
+        with context:
+            batch, took = timed(lambda: grade_batch(small, pdfs, jobs=jobs))  # noqa: B023
+        assert batch == reference[1], f"{label}: graded differently"
+        pdf_rates[label] = len(pdfs) / took
+        print(f"PDFs only, {label} (jobs {jobs}): {len(pdfs)} PDFs in {took:.2f} s ({pdf_rates[label]:.0f}/s)")
+    print(f"ratio scanner/walk, pdf: {pdf_rates['strict field scanner'] / pdf_rates['pypdf field-tree walk']:.1f}x")
 
 
 if __name__ == "__main__":
